@@ -1,0 +1,5 @@
+"""Claim modules, one per paper section; importing this package registers every claim."""
+
+from proofs_check.claims import section3
+
+__all__ = ["section3"]

@@ -1,0 +1,262 @@
+"""Command-line interface: ``python -m proofs_check <command>`` (also the ``fairdata`` script).
+
+Commands
+--------
+verify        run every registered claim; table on the terminal, ``--json``, ``--out DIR``
+dp-utility    Bayes risk and utility of the DP mean-estimation example at one profile
+fair-values   fair-value tables (Theorem 1 or 2) in eq. 10's layout
+readme        regenerate (or ``--check``) the README's claim table
+
+Bad input (a negative level, a malformed profile, alpha outside [0, 1], N too large for the
+exact method, ...) prints one line on stderr and exits with code 2; ``verify`` exits 1 when
+some claim is ``failed``.
+
+Examples
+--------
+>>> main(["dp-utility", "--profile", "0,oo", "--json"])  # doctest: +ELLIPSIS
+{"profile": ["0", "oo"], "risk": "1/18", "utility": "2/3", "utility_float": 0.666..., ...}
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from analytic import dp_mean
+from analytic.exact import format_exact, parse_levels, parse_profile, parse_unit_interval, to_float
+from analytic.fair_values import FairValues, platform_values, user_values, value_tables
+from proofs_check.registry import Status
+
+__all__ = ["build_parser", "main"]
+
+PROG = "python -m proofs_check"
+MODELS: dict[str, Callable[..., Any]] = {"dp": dp_mean.utility}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit code 2) instead of a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = _Parser(
+        prog=PROG,
+        description="Verify 'The Fair Value of Data Under Heterogeneous Privacy "
+        "Constraints in Federated Learning' claim by claim, and compute its quantities exactly.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    verify = sub.add_parser("verify", help="run every registered claim of the paper")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument("--out", type=Path, help="write claims.json, claims.md and exact tables here")
+    verify.add_argument("--only", nargs="+", metavar="ID", help="run only these claim ids")
+
+    dp = sub.add_parser("dp-utility", help="Bayes risk and utility of the DP mean example at a profile")
+    dp.add_argument("--profile", required=True, help="comma-separated eps_i >= 0 or oo, e.g. 1,2,oo or 1/2,3")
+    dp.add_argument("--json", action="store_true")
+
+    fv = sub.add_parser("fair-values", help="fair-value tables (Theorem 1 or 2), eq. 10's layout")
+    fv.add_argument("--model", choices=sorted(MODELS), default="dp", help="utility model (dp: eq. 8-10)")
+    fv.add_argument("--users", type=int, help="number of users N (tables over levels^N)")
+    fv.add_argument("--levels", default="0,oo", help="comma-separated level set, e.g. 0,oo or 0,1,oo")
+    fv.add_argument(
+        "--fairness",
+        choices=("platform", "users"),
+        default="users",
+        help="platform: Theorem 1 (platform is a player); users: Theorem 2",
+    )
+    fv.add_argument("--alpha", help="Theorem 2's payment fraction in [0, 1] (exact, e.g. 1/2); default 1")
+    fv.add_argument("--profile", help="values at this one profile instead of whole tables")
+    fv.add_argument("--json", action="store_true")
+
+    readme = sub.add_parser("readme", help="regenerate the README's claim table")
+    readme.add_argument("--path", type=Path, default=Path("README.md"))
+    readme.add_argument("--check", action="store_true", help="exit 1 if the table is out of date")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "verify": _verify,
+        "dp-utility": _dp_utility,
+        "fair-values": _fair_values,
+        "readme": _readme,
+    }
+    try:
+        return handlers[args.command](args)
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _console() -> Console:
+    return Console(width=max(100, Console().width))
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from proofs_check.report import render_terminal, results_json, run_all, write_report
+
+    results = run_all(args.only)
+    if args.out:
+        write_report(results, args.out)
+    if args.json:
+        print(json.dumps(results_json(results), indent=2))
+    else:
+        render_terminal(results, _console())
+        if args.out:
+            print(f"report written to {args.out}/ (claims.json, claims.md, tables/)")
+    return 1 if any(r.status is Status.FAILED for r in results) else 0
+
+
+def _dp_utility(args: argparse.Namespace) -> int:
+    rho = parse_profile(args.profile)
+    est = dp_mean.optimal_estimator(rho)
+    u = dp_mean.utility(rho)
+    doc = {
+        "profile": [format_exact(x) for x in rho],
+        "risk": format_exact(est.risk),
+        "utility": format_exact(u),
+        "utility_float": to_float(u),
+        "risk_float": to_float(est.risk),
+        "weights": [format_exact(w) for w in est.weights],
+        "noise_scale": format_exact(est.noise_scale),
+        "capped": list(est.capped),
+    }
+    if args.json:
+        print(json.dumps(doc))
+        return 0
+    print(f"profile eps      = ({', '.join(doc['profile'])})")
+    print(f"Bayes risk r     = {doc['risk']}  ({doc['risk_float']:.12g})")
+    print(f"utility U        = {doc['utility']}  ({doc['utility_float']:.12g})")
+    print(f"weights w        = ({', '.join(doc['weights'])})")
+    print(
+        f"Laplace scale b  = {doc['noise_scale']}   (DP constraint binds for users: "
+        f"{[k + 1 for k, c in enumerate(est.capped) if c and rho[k] != 0] or 'none'})"
+    )
+    return 0
+
+
+def _nested_str(table: Any) -> Any:
+    return [_nested_str(x) for x in table] if isinstance(table, tuple) else format_exact(table)
+
+
+def _fair_values(args: argparse.Namespace) -> int:
+    utility = MODELS[args.model]
+    if args.alpha is not None and args.fairness == "platform":
+        raise ValueError("--alpha applies to --fairness users (Theorem 2) only")
+    alpha = parse_unit_interval(args.alpha) if args.alpha is not None else 1
+    if args.profile is not None:
+        return _fair_values_at(args, utility, alpha)
+    if args.users is None:
+        raise ValueError("give --users N (or --profile)")
+    if args.users < 1:
+        raise ValueError(f"--users must be >= 1, got {args.users}")
+    levels = parse_levels(args.levels)
+    if 0 not in levels:
+        raise ValueError(f"the level set {args.levels!r} must contain 0, the level that shares nothing")
+    tables = value_tables(utility, levels, args.users, fairness=args.fairness, alpha=alpha)
+    doc: dict[str, Any] = {
+        "model": args.model,
+        "fairness": args.fairness,
+        "theorem": 1 if args.fairness == "platform" else 2,
+        "alpha": None if args.fairness == "platform" else format_exact(alpha),
+        "levels": [format_exact(x) for x in levels],
+        "convention": "M[a_1]...[a_N] is the value at rho_k = levels[a_k] (row = user 1's level, eq. 10)",
+        "utility": _nested_str(tables.utility),
+    }
+    if args.fairness == "platform":
+        doc["platform"] = _nested_str(tables.platform)
+    doc["users"] = [_nested_str(m) for m in tables.users]
+    if args.json:
+        print(json.dumps(doc))
+        return 0
+    _print_profiles_table(doc, args.users)
+    return 0
+
+
+def _fair_values_at(args: argparse.Namespace, utility: Callable[..., Any], alpha: Any) -> int:
+    rho = parse_profile(args.profile)
+    if args.users is not None and args.users != len(rho):
+        raise ValueError(f"--users {args.users} does not match the profile's {len(rho)} entries")
+    fv: FairValues = platform_values(utility, rho) if args.fairness == "platform" else user_values(utility, rho, alpha)
+    doc: dict[str, Any] = {
+        "model": args.model,
+        "fairness": args.fairness,
+        "profile": [format_exact(x) for x in rho],
+        "utility": format_exact(fv.utility),
+        "users": [format_exact(x) for x in fv.users],
+        "users_float": [to_float(x) for x in fv.users],
+    }
+    if fv.platform is not None:
+        doc["platform"] = format_exact(fv.platform)
+    else:
+        doc["alpha"] = format_exact(fv.alpha)
+    if args.json:
+        print(json.dumps(doc))
+        return 0
+    print(f"profile = ({', '.join(doc['profile'])}), U = {doc['utility']}")
+    if "platform" in doc:
+        print(f"platform phi_p = {doc['platform']}")
+    for k, value in enumerate(doc["users"], start=1):
+        print(f"user {k}: phi_{k} = {value}")
+    return 0
+
+
+def _print_profiles_table(doc: dict[str, Any], n_users: int) -> None:
+    from itertools import product
+
+    levels = doc["levels"]
+    grid = RichTable(
+        title=f"Fair values, Theorem {doc['theorem']} ({doc['model']} model"
+        + (f", alpha = {doc['alpha']})" if doc["alpha"] is not None else ")")
+    )
+    grid.add_column("rho")
+    grid.add_column("U")
+    if "platform" in doc:
+        grid.add_column("phi_p")
+    for k in range(n_users):
+        grid.add_column(f"phi_{k + 1}")
+
+    def at(table: Any, index: tuple[int, ...]) -> str:
+        for i in index:
+            table = table[i]
+        return table
+
+    for index in product(range(len(levels)), repeat=n_users):
+        row = ["(" + ", ".join(levels[i] for i in index) + ")", at(doc["utility"], index)]
+        if "platform" in doc:
+            row.append(at(doc["platform"], index))
+        row += [at(m, index) for m in doc["users"]]
+        grid.add_row(*row)
+    _console().print(grid)
+    print("Tables in eq. 10's layout (row = user 1's level) are in the --json output.")
+
+
+def _readme(args: argparse.Namespace) -> int:
+    from proofs_check.report import run_all, update_readme
+
+    text = args.path.read_text()
+    updated = update_readme(text, run_all())
+    if args.check:
+        if updated != text:
+            print(f"{args.path}: the claim table is out of date; run `{PROG} readme`", file=sys.stderr)
+            return 1
+        print(f"{args.path}: the claim table is up to date")
+        return 0
+    args.path.write_text(updated)
+    print(f"{args.path}: claim table regenerated")
+    return 0
