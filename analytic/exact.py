@@ -28,6 +28,7 @@ import sympy
 
 __all__ = [
     "ExactLike",
+    "canonical_number",
     "exact_equal",
     "format_exact",
     "is_zero",
@@ -98,7 +99,7 @@ def parse_exact(value: ExactLike, *, name: str = "value") -> sympy.Expr:
             pass
         try:
             expr = sympy.sympify(text, rational=True)
-        except (sympy.SympifyError, SyntaxError, TypeError, ValueError) as exc:
+        except Exception as exc:  # sympify raises many types on junk input; report them as one
             raise ValueError(f"{name} must be a number, got {value!r}") from exc
         if not isinstance(expr, sympy.Expr) or expr.free_symbols or not expr.is_number:
             raise ValueError(f"{name} must be a number, got {value!r}")
@@ -252,6 +253,32 @@ def exact_equal(a: ExactLike, b: ExactLike) -> bool:
     if diff.is_Number:
         return bool(diff == 0)
     return is_zero(diff) is True
+
+
+def canonical_number(expr: ExactLike) -> sympy.Expr:
+    """A canonical exact form of a real algebraic number.
+
+    Rationals and radicals come back simplified; an expression in ``CRootOf`` numbers is
+    reduced to a single ``CRootOf`` of its minimal polynomial (the same number, printed
+    compactly and parsable by SymPy).
+
+    Examples
+    --------
+    >>> x = sympy.Symbol("x")
+    >>> canonical_number(1 / sympy.CRootOf(x**5 - x - 1, 0))
+    CRootOf(x**5 + x**4 - 1, 0)
+    >>> canonical_number(sympy.sqrt(8) / 2)
+    sqrt(2)
+    """
+    value = parse_exact(expr)
+    if value.is_Rational or not value.has(sympy.CRootOf):
+        return sympy.simplify(value)
+    x = sympy.Dummy("x")
+    poly = sympy.Poly(sympy.minimal_polynomial(value, x), x)
+    target = sympy.N(value, 50)
+    roots = poly.real_roots()
+    best = min(roots, key=lambda r: abs(sympy.N(r, 50) - target))
+    return best.func(best.expr.subs(x, sympy.Symbol("x")), best.index) if isinstance(best, sympy.CRootOf) else best
 
 
 def _split(values: str | Iterable[ExactLike], *, name: str) -> Sequence[ExactLike]:

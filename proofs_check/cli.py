@@ -5,6 +5,8 @@ Commands
 verify        run every registered claim; table on the terminal, ``--json``, ``--out DIR``
 dp-utility    Bayes risk and utility of the DP mean-estimation example at one profile
 fair-values   fair-value tables (Theorem 1 or 2) in eq. 10's layout
+regimes       Section 5: gamma, gamma_max, c_th, alpha*(c) and the optimum at a cost c
+figures       regenerate the paper's figures (PNG)
 readme        regenerate (or ``--check``) the README's claim table
 
 Bad input (a negative level, a malformed profile, alpha outside [0, 1], N too large for the
@@ -80,6 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     fv.add_argument("--profile", help="values at this one profile instead of whole tables")
     fv.add_argument("--json", action="store_true")
 
+    regimes = sub.add_parser("regimes", help="Section 5: the symmetric binary game's regimes and optimum")
+    regimes.add_argument("--users", type=int, required=True, help="number of users N >= 2")
+    regimes.add_argument("--c", help="privacy sensitivity c >= 0 (exact, e.g. 1/2): adds the optimum at c")
+    regimes.add_argument("--eps", default="oo", help="the less private level eps' > 0 (default oo)")
+    regimes.add_argument("--json", action="store_true")
+
+    figures = sub.add_parser("figures", help="regenerate the paper's figures as PNG files")
+    figures.add_argument("--out", type=Path, default=Path("figures"), help="output folder (default: figures/)")
+    figures.add_argument("--only", nargs="+", metavar="FIG", help="only these figures (e.g. fig8)")
+    figures.add_argument("--users", type=int, default=2, help="Fig. 8: number of users N (default 2)")
+    figures.add_argument("--eps", default="oo", help="Fig. 8: the less private level eps' (default oo)")
+    figures.add_argument("--quiet", action="store_true", help="no progress bar")
+
     readme = sub.add_parser("readme", help="regenerate the README's claim table")
     readme.add_argument("--path", type=Path, default=Path("README.md"))
     readme.add_argument("--check", action="store_true", help="exit 1 if the table is out of date")
@@ -94,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify": _verify,
         "dp-utility": _dp_utility,
         "fair-values": _fair_values,
+        "regimes": _regimes,
+        "figures": _figures,
         "readme": _readme,
     }
     try:
@@ -244,6 +261,110 @@ def _print_profiles_table(doc: dict[str, Any], n_users: int) -> None:
         grid.add_row(*row)
     _console().print(grid)
     print("Tables in eq. 10's layout (row = user 1's level) are in the --json output.")
+
+
+def _regimes(args: argparse.Namespace) -> int:
+    from analytic.binary_game import BinaryGame, regime_legend
+    from analytic.exact import canonical_number, parse_exact
+
+    if args.users < 2:
+        raise ValueError(f"--users must be >= 2 (Section 5 has N >= 2 users), got {args.users}")
+    eps = parse_exact(args.eps, name="--eps")
+    game = BinaryGame.dp(args.users, eps)
+    monotone, diminishing = game.assumptions()
+    doc: dict[str, Any] = {
+        "users": args.users,
+        "eps": format_exact(game.eps),
+        "gamma": str(game.gamma),
+        "gamma_min": format_exact(game.gamma_min),
+        "gamma_max": format_exact(game.gamma_max),
+        "c_th": format_exact(game.c_th_eq24() if not diminishing else game.c_th),
+        "c_th_eq24": format_exact(game.c_th_eq24()),
+        "c_th_first_order": format_exact(game.c_th),
+        "assumptions": {"monotone": monotone, "diminishing_returns": diminishing},
+        "legend": regime_legend(),
+    }
+    if monotone and diminishing:
+        curves = game.curves
+        doc["alpha_star"] = str(curves.alpha)
+        doc["p_star_equation"] = f"p* = {curves.p_star}, the root in (0, 1) of {curves.p_star_equation.lhs} = c"
+    else:
+        doc["alpha_star"] = None
+        doc["alpha_star_note"] = (
+            "Assumption 2 fails: no three-regime closed form; use --c for the exact optimum at a cost"
+        )
+    if args.c is not None:
+        cost = parse_exact(args.c, name="--c")
+        opt = game.optimum(cost)
+        best_k, best_alpha, best_share = game.best_pure_profile(cost)
+        doc["at"] = {
+            "c": to_float(cost),
+            "c_exact": format_exact(cost),
+            "regime": opt.regime,
+            "alpha": to_float(opt.alpha),
+            "alpha_exact": format_exact(canonical_number(opt.alpha)),
+            "p": to_float(opt.p),
+            "p_exact": format_exact(canonical_number(opt.p)),
+            "platform": to_float(opt.platform),
+            "expected_utility": to_float(opt.expected_utility),
+            "payment_per_user": to_float(opt.payment_per_user),
+            "net_utility_per_user": to_float(opt.net_utility_per_user),
+            "asymmetric_selection": {
+                "sharers": best_k,
+                "alpha": to_float(best_alpha),
+                "platform": to_float(best_share),
+            },
+        }
+    if args.json:
+        print(json.dumps(doc))
+        return 0
+    print(f"N = {doc['users']} users, levels {{0, {doc['eps']}}}")
+    print(f"gamma(p)   = {doc['gamma']}")
+    print(f"gamma_min  = {doc['gamma_min']}, gamma_max = {doc['gamma_max']}, c_th = {doc['c_th']}")
+    print(f"Assumptions 1-2 (strict forms): {monotone}, {diminishing}")
+    if doc["alpha_star"] is not None:
+        print(f"alpha*(c)  = {doc['alpha_star']}")
+        print(f"             where {doc['p_star_equation']}")
+    if "at" in doc:
+        at = doc["at"]
+        print(
+            f"at c = {at['c_exact']}: regime {at['regime']}, alpha* = {at['alpha_exact']} ({at['alpha']:.12g}), "
+            f"p* = {at['p']:.12g}, platform share = {at['platform']:.12g}, E[U] = {at['expected_utility']:.12g}, "
+            f"payment per user = {at['payment_per_user']:.12g}"
+        )
+        asym = at["asymmetric_selection"]
+        print(
+            f"  selecting pure (asymmetric) equilibria instead: {asym['sharers']} sharer(s), "
+            f"alpha = {asym['alpha']:.12g}, platform share = {asym['platform']:.12g}"
+        )
+    print(f"({doc['legend']})")
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from analytic.exact import parse_exact
+    from proofs_check.figures import FIGURES
+
+    names = args.only or list(FIGURES)
+    unknown = [n for n in names if n not in FIGURES]
+    if unknown:
+        raise ValueError(f"unknown figure(s) {', '.join(unknown)}; known: {', '.join(FIGURES)}")
+    if args.users < 2:
+        raise ValueError(f"--users must be >= 2, got {args.users}")
+    eps = parse_exact(args.eps, name="--eps")
+    options = {"fig8": {"n_users": args.users, "eps": eps}}
+    with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
+        for name in names:
+            task = bar.add_task(f"{name}", total=None)
+
+            def advance(done: int, total: int, task: Any = task) -> None:
+                bar.update(task, completed=done, total=total)
+
+            path = FIGURES[name](args.out, progress=advance, **options.get(name, {}))
+            print(f"wrote {path}")
+    return 0
 
 
 def _readme(args: argparse.Namespace) -> int:

@@ -32,7 +32,6 @@ import sympy
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from analytic.exact import parse_exact
 from proofs_check.registry import Claim, ClaimResult, Status, Table, run_claim, select
 
 __all__ = [
@@ -138,12 +137,16 @@ def update_readme(text: str, results: Sequence[ClaimResult]) -> str:
     return text[: start + len(README_BEGIN)] + "\n" + readme_table(results) + "\n" + text[end:]
 
 
-def _cell_latex(cell: str) -> str:
+def _cell_latex(cell: str, *, math: bool) -> str:
+    """A table cell: typeset by ``sympy.latex`` if ``math`` and it parses, else escaped text.
+
+    Labels (header and first column) are math only when they are numbers, e.g. ``oo``.
+    """
     try:
-        value = parse_exact(cell)
-    except (TypeError, ValueError):
+        value = sympy.sympify(cell, rational=True)
+    except Exception:  # not an expression: typeset the cell as text (handled below)
         value = None
-    if value is not None and (value.is_number or value.free_symbols):
+    if isinstance(value, sympy.Expr) and (value.is_number or (math and value.free_symbols)):
         return f"${sympy.latex(value)}$"
     out = cell
     for char, repl in (("\\", r"\textbackslash{}"), ("_", r"\_"), ("&", r"\&"), ("%", r"\%"), ("#", r"\#")):
@@ -155,9 +158,9 @@ def table_latex(table: Table) -> str:
     """A ``tabular`` environment with exact entries typeset by ``sympy.latex``."""
     cols = "l" + "c" * (len(table.header) - 1)
     lines = [f"% {table.caption}", f"\\begin{{tabular}}{{{cols}}}", "\\hline"]
-    lines.append(" & ".join(_cell_latex(h) for h in table.header) + r" \\")
+    lines.append(" & ".join(_cell_latex(h, math=False) for h in table.header) + r" \\")
     lines.append("\\hline")
-    lines += [" & ".join(_cell_latex(c) for c in row) + r" \\" for row in table.rows]
+    lines += [" & ".join(_cell_latex(c, math=k > 0) for k, c in enumerate(row)) + r" \\" for row in table.rows]
     lines += ["\\hline", "\\end{tabular}"]
     return "\n".join(lines) + "\n"
 

@@ -123,3 +123,46 @@ def test_console_script_is_declared() -> None:
 
     meta = tomllib.loads(Path(__file__).resolve().parents[1].joinpath("pyproject.toml").read_text())
     assert meta["project"]["scripts"]["fairdata"] == "proofs_check.cli:main"
+
+
+def test_regimes_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["regimes", "--users", "2", "--c", "1/2", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    for key in ("users", "gamma", "gamma_max", "gamma_min", "c_th", "alpha_star", "at"):
+        assert key in doc
+    assert (doc["c_th"], doc["gamma_max"], doc["gamma_min"]) == ("1/3", "2/3", "1/2")
+    at = doc["at"]
+    assert at["regime"] == 2 and at["alpha_exact"] == "6/7" and abs(at["alpha"] - 6 / 7) < 1e-15
+    assert set(at) >= {"c", "regime", "alpha", "alpha_exact", "p", "platform", "expected_utility", "payment_per_user"}
+    assert "opposite order" in doc["legend"]
+
+
+def test_regimes_large_n_and_finite_eps(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["regimes", "--users", "7", "--c", "1/10", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["c_th"] == "1/28" and doc["at"]["regime"] == 2
+    assert main(["regimes", "--users", "2", "--eps", "1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["alpha_star"] is None and doc["assumptions"]["diminishing_returns"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["regimes", "--users", "1"], ">= 2"),
+        (["regimes", "--users", "2", "--c=-1/2"], "-1/2"),
+        (["regimes", "--users", "2", "--c", "-1"], "-1"),
+        (["regimes", "--users", "2", "--c", "abc"], "abc"),
+        (["regimes", "--users", "2", "--eps", "0"], "eps"),
+        (["figures", "--only", "fig99"], "fig99"),
+    ],
+)
+def test_section5_bad_input(args: list[str], needle: str) -> None:
+    proc = run(*args)
+    assert proc.returncode == 2 and needle in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_figures_fig8(tmp_path: Path) -> None:
+    proc = run("figures", "--out", str(tmp_path), "--only", "fig8", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "fig8.png").stat().st_size > 20_000

@@ -1,0 +1,150 @@
+"""The paper's figures, regenerated from the derivations (PNG via matplotlib, Agg backend).
+
+Every curve is drawn from the exact closed forms (evaluated in floats); the numeric solver's
+optimum is overlaid as markers, so a disagreement would be visible on the page.
+
+Examples
+--------
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as d:
+...     path = fig8(Path(d), n_users=2, markers=5)
+...     path.name, path.stat().st_size > 10_000
+('fig8.png', True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import sympy
+from scipy.optimize import brentq
+
+from analytic.binary_game import BinaryGame, P
+from analytic.exact import format_exact, to_float
+from numeric.binary_game import BinaryGame as FloatGame
+
+__all__ = ["FIGURES", "fig8", "fig8_curves"]
+
+
+def fig8_curves(game: BinaryGame, costs: np.ndarray) -> dict[str, np.ndarray]:
+    """Fig. 8's curves at ``costs`` from the closed forms of :attr:`BinaryGame.curves`.
+
+    Regime 2's ``p*(c)`` is the root of ``E[U(k+1) - U(k)] = c`` (increasing in ``p`` under
+    Assumptions 1-2), found by ``brentq`` on the exact polynomial; everything else is the
+    closed form evaluated in floats.
+
+    Raises
+    ------
+    ValueError
+        If Assumptions 1-2 fail (no three-regime closed form).
+    """
+    game.curves  # noqa: B018  (raises if the assumptions fail)
+    marginal = sympy.lambdify(P, game.marginal, "numpy")
+    gamma = sympy.lambdify(P, game.gamma, "numpy")
+    eu = sympy.lambdify(P, game.expected_utility, "numpy")
+    c_th, g_max, g_min = to_float(game.c_th), to_float(game.gamma_max), to_float(game.gamma_min)
+    out = {k: np.zeros_like(costs) for k in ("alpha", "p", "expected_utility", "platform", "payment_per_user")}
+    for i, c in enumerate(costs):
+        if c <= c_th:
+            p, alpha = 0.0, c / g_min
+        elif c < g_max:
+            p = brentq(lambda x, c=c: marginal(x) - c, 0.0, 1.0, xtol=1e-15)
+            alpha = c / gamma(p)
+        else:
+            out["p"][i] = 1.0
+            continue
+        e = float(eu(p))
+        out["alpha"][i], out["p"][i], out["expected_utility"][i] = alpha, p, e
+        out["platform"][i] = (1 - alpha) * e
+        out["payment_per_user"][i] = alpha * (1 - p) * float(gamma(p))
+    return out
+
+
+def fig8(
+    out_dir: Path,
+    *,
+    n_users: int = 2,
+    eps: sympy.Expr = sympy.oo,
+    markers: int = 25,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Fig. 8: ``alpha*`` vs ``c`` (top); total utility, platform share, payment per user (bottom).
+
+    Regime boundaries ``c_th`` and ``gamma_max`` are marked; ``markers`` numeric optima
+    (``alpha`` grid + root finding, :mod:`numeric.binary_game`) are overlaid.
+
+    Returns
+    -------
+    Path
+        ``out_dir / "fig8.png"`` for ``N = 2, eps' = oo``, else ``fig8_N{N}[_eps{eps}].png``.
+    """
+    game = BinaryGame.dp(n_users, eps)
+    costs = np.linspace(0.0, 1.0, 801)
+    curves = fig8_curves(game, costs)
+    c_th, g_max = to_float(game.c_th), to_float(game.gamma_max)
+    numeric = FloatGame.dp(n_users, to_float(eps))
+    marks = np.linspace(0.02, 0.98, markers)
+    found = []
+    for k, c in enumerate(marks):
+        found.append(numeric.optimum(float(c)))
+        if progress:
+            progress(k + 1, markers)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
+    top.plot(costs, curves["alpha"], color="black", label=r"$\alpha^*(c)$ (closed form)")
+    top.plot(marks, [o.alpha for o in found], "o", ms=4, mfc="none", color="tab:red", label="numeric optimum")
+    top.set_ylabel(r"optimal payment fraction $\alpha^*$")
+    bottom.plot(costs, curves["expected_utility"], label=r"total utility $E[U]$")
+    bottom.plot(costs, curves["platform"], label=r"platform share $(1-\alpha^*)E[U]$")
+    bottom.plot(costs, curves["payment_per_user"], label="expected payment per user")
+    bottom.plot(marks, [o.expected_utility for o in found], "o", ms=4, mfc="none", color="tab:blue")
+    bottom.plot(marks, [o.platform for o in found], "s", ms=4, mfc="none", color="tab:orange")
+    bottom.plot(
+        marks, [o.alpha * o.expected_utility / n_users for o in found], "^", ms=4, mfc="none", color="tab:green"
+    )
+    bottom.set_xlabel("privacy sensitivity $c$")
+    bottom.set_ylabel("utility")
+    for ax in (top, bottom):
+        for x in (c_th, g_max):
+            ax.axvline(x, ls="--", lw=0.8, color="gray")
+        ax.set_xlim(0, 1)
+        ax.grid(alpha=0.3)
+    ymax = top.get_ylim()[1]
+    for x0, x1, label in ((0, c_th, "regime 1\nfull"), (c_th, g_max, "regime 2\nmixed"), (g_max, 1, "regime 3\nnone")):
+        top.text(
+            (x0 + x1) / 2,
+            ymax * 0.9,
+            label,
+            ha="center",
+            va="top",
+            fontsize=8,
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+        )
+    top.legend(loc="center right", fontsize=8)
+    bottom.legend(loc="upper right", fontsize=8)
+    eps_label = format_exact(game.eps)
+    fig.suptitle(
+        f"Fig. 8: N = {n_users}, eps' = {eps_label}; c_th = {format_exact(game.c_th)}, "
+        f"gamma_max = {format_exact(game.gamma_max)}",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    name = (
+        "fig8.png"
+        if (n_users == 2 and game.eps is sympy.oo)
+        else f"fig8_N{n_users}" + ("" if game.eps is sympy.oo else f"_eps{eps_label.replace('/', '-')}") + ".png"
+    )
+    path = out_dir / name
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+#: Figure name -> function ``(out_dir, **options) -> Path``.
+FIGURES: dict[str, Callable[..., Path]] = {"fig8": fig8}
