@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import nashpy
 import numpy as np
 
-__all__ = ["bimatrix_equilibria", "deduplicate", "is_nash", "nashpy_equilibria"]
+__all__ = ["METHODS", "NashpyFailure", "bimatrix_equilibria", "deduplicate", "is_nash", "nashpy_equilibria"]
 
 METHODS = ("support_enumeration", "vertex_enumeration", "lemke_howson")
 
@@ -46,27 +46,42 @@ def is_nash(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: flo
     return bool(x @ row_payoffs >= row_payoffs.max() - tol and col_payoffs @ y >= col_payoffs.max() - tol)
 
 
+class NashpyFailure(ArithmeticError):
+    """A nashpy algorithm crashed on a game (reported with the game, never hidden)."""
+
+
 def nashpy_equilibria(A: np.ndarray, B: np.ndarray, method: str) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The equilibria one nashpy method returns (warnings about degeneracy are silenced here
-    and surfaced by the comparison of methods instead).
+    """The equilibria one nashpy method returns.
+
+    Both matrices are shifted by a constant to make every payoff >= 1 first (equilibria are
+    unchanged; nashpy's vertex enumeration builds best-response polytopes that need positive
+    payoffs and silently returns nothing otherwise). nashpy's warnings about degenerate games
+    are silenced here; what nashpy misses is found by comparing with the exact solution.
 
     Raises
     ------
     ValueError
         If ``method`` is not one of ``support_enumeration``, ``vertex_enumeration``,
         ``lemke_howson``.
+    NashpyFailure
+        If nashpy itself raises on this game (the message carries the game).
     """
-    game = nashpy.Game(np.asarray(A, dtype=float), np.asarray(B, dtype=float))
+    if method not in METHODS:
+        raise ValueError(f"unknown nashpy method {method!r}; use one of {METHODS}")
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    shift = 1.0 - min(A.min(), B.min(), 0.0)
+    game = nashpy.Game(A + shift, B + shift)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if method == "support_enumeration":
-            found = list(game.support_enumeration(tol=1e-12))
-        elif method == "vertex_enumeration":
-            found = list(game.vertex_enumeration())
-        elif method == "lemke_howson":
-            found = list(game.lemke_howson_enumeration())
-        else:
-            raise ValueError(f"unknown nashpy method {method!r}; use one of {METHODS}")
+        try:
+            if method == "support_enumeration":
+                found = list(game.support_enumeration(tol=1e-12))
+            elif method == "vertex_enumeration":
+                found = list(game.vertex_enumeration())
+            else:
+                found = list(game.lemke_howson_enumeration())
+        except (TypeError, ValueError, IndexError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
+            raise NashpyFailure(f"nashpy {method} failed on A={A.tolist()}, B={B.tolist()}: {exc!r}") from exc
     return [(np.asarray(x, dtype=float), np.asarray(y, dtype=float)) for x, y in found if np.all(np.isfinite(x))]
 
 

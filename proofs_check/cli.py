@@ -6,6 +6,7 @@ verify        run every registered claim; table on the terminal, ``--json``, ``-
 dp-utility    Bayes risk and utility of the DP mean-estimation example at one profile
 fair-values   fair-value tables (Theorem 1 or 2) in eq. 10's layout
 regimes       Section 5: gamma, gamma_max, c_th, alpha*(c) and the optimum at a cost c
+two-group     Section 5.2: two groups' equilibria and the platform's exact optimum
 figures       regenerate the paper's figures (PNG)
 readme        regenerate (or ``--check``) the README's claim table
 
@@ -93,7 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--only", nargs="+", metavar="FIG", help="only these figures (e.g. fig8)")
     figures.add_argument("--users", type=int, default=2, help="Fig. 8: number of users N (default 2)")
     figures.add_argument("--eps", default="oo", help="Fig. 8: the less private level eps' (default oo)")
+    figures.add_argument("--grid", type=int, default=201, help="Fig. 9: grid points per axis (default 201)")
+    figures.add_argument("--pessimistic", action="store_true", help="Fig. 9: pessimistic equilibrium selection")
     figures.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    two = sub.add_parser("two-group", help="Section 5.2: two groups, equilibria and the platform's optimum (eq. 25-26)")
+    two.add_argument("--c1", required=True, help="group 1's sensitivity c1 >= 0 (exact, e.g. 1/3)")
+    two.add_argument("--c2", required=True, help="group 2's sensitivity c2 >= 0")
+    two.add_argument("--alpha", help="list the equilibria at this alpha instead of solving eq. 26")
+    two.add_argument("--pessimistic", action="store_true", help="worst equilibrium at each alpha (default: best)")
+    two.add_argument("--utility", default="0,2/3;2/3,1", help="2x2 utility table, rows ';'-separated (default eq. 10)")
+    two.add_argument("--json", action="store_true")
 
     readme = sub.add_parser("readme", help="regenerate the README's claim table")
     readme.add_argument("--path", type=Path, default=Path("README.md"))
@@ -111,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fair-values": _fair_values,
         "regimes": _regimes,
         "figures": _figures,
+        "two-group": _two_group,
         "readme": _readme,
     }
     try:
@@ -354,7 +366,12 @@ def _figures(args: argparse.Namespace) -> int:
     if args.users < 2:
         raise ValueError(f"--users must be >= 2, got {args.users}")
     eps = parse_exact(args.eps, name="--eps")
-    options = {"fig8": {"n_users": args.users, "eps": eps}}
+    if args.grid < 3:
+        raise ValueError(f"--grid must be >= 3, got {args.grid}")
+    options = {
+        "fig8": {"n_users": args.users, "eps": eps},
+        "fig9": {"grid": args.grid, "pessimistic": args.pessimistic},
+    }
     with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
         for name in names:
             task = bar.add_task(f"{name}", total=None)
@@ -364,6 +381,75 @@ def _figures(args: argparse.Namespace) -> int:
 
             path = FIGURES[name](args.out, progress=advance, **options.get(name, {}))
             print(f"wrote {path}")
+    return 0
+
+
+def _component_json(comp: Any) -> dict[str, Any]:
+    return {
+        "kind": comp.kind,
+        "s1": [to_float(comp.s1[0]), to_float(comp.s1[1])],
+        "s2": [to_float(comp.s2[0]), to_float(comp.s2[1])],
+        "s1_exact": [format_exact(comp.s1[0]), format_exact(comp.s1[1])],
+        "s2_exact": [format_exact(comp.s2[0]), format_exact(comp.s2[1])],
+    }
+
+
+def _two_group(args: argparse.Namespace) -> int:
+    from analytic.two_group import TwoGroupGame
+
+    rows = [row.split(",") for row in args.utility.split(";")]
+    if len(rows) != 2 or any(len(r) != 2 for r in rows):
+        raise ValueError(f"--utility must be a 2x2 table like '0,2/3;2/3,1', got {args.utility!r}")
+    game = TwoGroupGame.dp(args.c1, args.c2, utility=rows)
+    legend = "s_i = group i's probability of the less private level (sharing); row = group 1 (eq. 10 layout)"
+    if args.alpha is not None:
+        alpha = parse_unit_interval(args.alpha)
+        comps = game.equilibria(alpha)
+        value, (s1, s2) = game.platform_value(alpha, pessimistic=args.pessimistic)
+        doc: dict[str, Any] = {
+            "alpha": to_float(alpha),
+            "alpha_exact": format_exact(alpha),
+            "behaviour": list(game.behaviour(alpha)),
+            "equilibria": [_component_json(c) for c in comps],
+            "platform": to_float(value),
+            "platform_exact": format_exact(value),
+            "share_probability": [to_float(s1), to_float(s2)],
+            "legend": legend,
+        }
+    else:
+        opt = game.solve(pessimistic=args.pessimistic)
+        doc = {
+            "alpha": to_float(opt.alpha),
+            "alpha_exact": format_exact(opt.alpha),
+            "platform": to_float(opt.platform),
+            "platform_exact": format_exact(opt.platform),
+            "share_probability": [to_float(x) for x in opt.shares],
+            "share_probability_exact": [format_exact(x) for x in opt.shares],
+            "payment": [to_float(x) for x in opt.payments],
+            "payment_exact": [format_exact(x) for x in opt.payments],
+            "net_utility": [to_float(x) for x in opt.net],
+            "attained": opt.attained,
+            "selection": "pessimistic" if args.pessimistic else "optimistic",
+            "equilibria": [_component_json(c) for c in opt.equilibria],
+            "objective": "(1 - alpha) p1^T U p2 (eq. 26 as intended; the printed objective is alpha p1^T U p2)",
+            "legend": legend,
+        }
+        if not opt.attained:
+            doc["note"] = f"supremum, approached as alpha -> {format_exact(opt.alpha)} but not attained"
+    if args.json:
+        print(json.dumps(doc))
+        return 0
+    print(f"c1 = {format_exact(game.c1)}, c2 = {format_exact(game.c2)}; {legend}")
+    print(f"alpha = {doc['alpha_exact']} ({doc['alpha']:.12g}), ", end="")
+    print(f"platform share = {doc['platform_exact']} ({doc['platform']:.12g})")
+    print(f"share probabilities (s1, s2) = {tuple(doc['share_probability'])}")
+    if "payment" in doc:
+        print(f"expected payments = {tuple(doc['payment_exact'])}, net utilities = {tuple(doc['net_utility'])}")
+        if not doc["attained"]:
+            print(doc["note"])
+    print("equilibria at this alpha:")
+    for comp in doc["equilibria"]:
+        print(f"  {comp['kind']}: s1 in [{', '.join(comp['s1_exact'])}], s2 in [{', '.join(comp['s2_exact'])}]")
     return 0
 
 

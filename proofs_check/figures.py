@@ -29,7 +29,7 @@ from analytic.binary_game import BinaryGame, P
 from analytic.exact import format_exact, to_float
 from numeric.binary_game import BinaryGame as FloatGame
 
-__all__ = ["FIGURES", "fig8", "fig8_curves"]
+__all__ = ["FIGURES", "fig8", "fig8_curves", "fig9"]
 
 
 def fig8_curves(game: BinaryGame, costs: np.ndarray) -> dict[str, np.ndarray]:
@@ -146,5 +146,51 @@ def fig8(
     return path
 
 
+def fig9(
+    out_dir: Path, *, grid: int = 201, pessimistic: bool = False, progress: Callable[[int, int], None] | None = None
+) -> Path:
+    """Fig. 9: payment to group 2 (left) and the platform's share (right) over ``(c1, c2)``.
+
+    Each grid point is the exact optimum of eq. 26 (objective ``(1 - alpha) E[U]``, optimistic
+    selection unless ``pessimistic``), evaluated in floats by the kernel of
+    :mod:`analytic.two_group`. Region boundaries (who shares) are drawn as white contours.
+
+    Returns
+    -------
+    Path
+        ``out_dir / "fig9.png"`` (``fig9_pessimistic.png`` with ``pessimistic``).
+    """
+    from numeric.two_group import optimum_grid
+
+    if grid < 3:
+        raise ValueError(f"the Fig. 9 grid needs at least 3 points per axis, got {grid}")
+    costs = np.linspace(0.0, 1.0, grid)
+    out = optimum_grid(costs, costs, pessimistic=pessimistic, progress=progress)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.8), sharey=True)
+    extent = (0, 1, 0, 1)
+    for ax, key, title in (
+        (axes[0], "payment2", "expected payment to group 2"),
+        (axes[1], "platform", "platform's share"),
+    ):
+        image = ax.imshow(out[key], origin="lower", extent=extent, aspect="equal", cmap="viridis")
+        ax.contour(costs, costs, out["region"], levels=[0.5, 1.5, 2.5, 3.5], colors="white", linewidths=0.8)
+        fig.colorbar(image, ax=ax, fraction=0.046)
+        ax.set_title(title)
+        ax.set_xlabel("$c_1$ (group 1's sensitivity)")
+    axes[0].set_ylabel("$c_2$ (group 2's sensitivity)")
+    for text, xy in (("both", (0.08, 0.1)), ("only 2", (0.62, 0.42)), ("only 1", (0.42, 0.62)), ("none", (0.83, 0.83))):
+        axes[1].annotate(text, xy, color="white", fontsize=8, ha="center")
+    rule = "pessimistic" if pessimistic else "optimistic"
+    fig.suptitle(
+        f"Fig. 9: optimal alpha* per (c1, c2), eq. 10 utility, {rule} selection, {grid}x{grid} grid", fontsize=10
+    )
+    fig.tight_layout()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / ("fig9_pessimistic.png" if pessimistic else "fig9.png")
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
 #: Figure name -> function ``(out_dir, **options) -> Path``.
-FIGURES: dict[str, Callable[..., Path]] = {"fig8": fig8}
+FIGURES: dict[str, Callable[..., Path]] = {"fig8": fig8, "fig9": fig9}

@@ -96,13 +96,15 @@ class Check:
 class Table:
     """An exact table a claim produces (written as Markdown, LaTeX and CSV by ``--out``).
 
-    ``rows`` hold strings SymPy can parse (``"2/27"``, ``"oo"``) or labels.
+    ``rows`` hold strings SymPy can parse (``"2/27"``, ``"oo"``) after the first (label)
+    column; a descriptive table (``exact=False``) may hold prose instead.
     """
 
     name: str
     caption: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    exact: bool = True
 
 
 @dataclass(frozen=True)

@@ -166,3 +166,40 @@ def test_figures_fig8(tmp_path: Path) -> None:
     proc = run("figures", "--out", str(tmp_path), "--only", "fig8", "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "fig8.png").stat().st_size > 20_000
+
+
+def test_two_group_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["two-group", "--c1", "1/2", "--c2", "2/5", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    for key in ("alpha", "alpha_exact", "platform", "platform_exact", "share_probability", "payment", "equilibria"):
+        assert key in doc
+    assert doc["alpha_exact"] == "3/5" and doc["share_probability"] == [0.0, 1.0] and doc["platform_exact"] == "4/15"
+    assert main(["two-group", "--c1", "1/2", "--c2", "1/2", "--alpha", "9/10", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["equilibria"]) == 3 and doc["behaviour"] == ["anti", "anti"]
+
+
+def test_two_group_pessimistic_supremum(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["two-group", "--c1", "1/5", "--c2", "1/4", "--pessimistic", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["attained"] is False and "supremum" in doc["note"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["two-group", "--c1=-1", "--c2", "0"], "c1"),
+        (["two-group", "--c1", "1", "--c2", "0", "--alpha", "2"], "alpha"),
+        (["two-group", "--c1", "1", "--c2", "0", "--utility", "1,2"], "2x2"),
+        (["figures", "--only", "fig9", "--grid", "1"], "grid"),
+    ],
+)
+def test_two_group_bad_input(args: list[str], needle: str) -> None:
+    proc = run(*args)
+    assert proc.returncode == 2 and needle in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_figures_fig9_small_grid(tmp_path: Path) -> None:
+    proc = run("figures", "--out", str(tmp_path), "--only", "fig9", "--grid", "21", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "fig9.png").stat().st_size > 20_000

@@ -44,7 +44,7 @@ def test_table_round_trip(claim_results: dict[str, ClaimResult]) -> None:
     for t in tables:
         text = table_csv(t)
         assert text.splitlines()[0].split(",")[0] == t.header[0]
-        for row in t.rows:
+        for row in t.rows if t.exact else ():
             for cell in row[1:]:
                 sympy.sympify(cell)  # every exact entry parses back
         assert table_latex(t).count("\\\\") == len(t.rows) + 1
