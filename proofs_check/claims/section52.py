@@ -46,7 +46,7 @@ def app_e() -> Outcome:
     missed: dict[str, int] = {}
     missed_vertex: dict[str, int] = {}
     outside = uncertified = failures = 0
-    example = ""
+    misses: list[str] = []  # every extreme point a method did not return, with its game
     for alpha, c1, c2 in product(TWELFTHS, TWELFTHS[:10], TWELFTHS[:10]):
         comps = TwoGroupGame.dp(c1, c2).equilibria(alpha)
         rep = nashpy_report(U_FLOAT, to_float(alpha), to_float(c1), to_float(c2), exact=comps)
@@ -56,8 +56,8 @@ def app_e() -> Outcome:
             missed[m] = missed.get(m, 0) + 1
         for m, pts in rep.missed_vertices.items():
             missed_vertex[m] = missed_vertex.get(m, 0) + 1
-            if not example and m == "support_enumeration":
-                example = f"e.g. alpha={alpha}, c1={c1}, c2={c2}: support enumeration misses extreme point(s) {pts}"
+            where = ", ".join(f"({x:.4g}, {y:.4g})" for x, y in pts)
+            misses.append(f"{m}: alpha={alpha}, c1={c1}, c2={c2} misses {where}")
         outside += len(rep.outside)
         uncertified += len(rep.uncertified)
         failures += len(rep.failures)
@@ -105,7 +105,7 @@ def app_e() -> Outcome:
                 "cross",
                 "vertex enumeration (shifted payoffs) returns every extreme point",
                 "vertex_enumeration" not in missed_vertex,
-                f"extreme points missed per method: {missed_vertex or 'none'}; {example}; unshifted vertex enumeration "
+                f"games with extreme points missed, per method: {missed_vertex or 'none'} [{'; '.join(misses)}]; unshifted vertex enumeration "
                 f"returned nothing (or crashed) on {raw_empty}/{raw_games} sample games with negative payoffs",
             ),
         ),
