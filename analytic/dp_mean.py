@@ -43,7 +43,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -57,6 +57,7 @@ __all__ = [
     "DPEstimator",
     "bayes_risk",
     "certify_kkt",
+    "class_utility",
     "optimal_estimator",
     "partition_solution",
     "risk_coefficients",
@@ -372,3 +373,31 @@ def utility_k_sharers(n: int, k: int, eps: ExactLike = sympy.oo) -> sympy.Expr:
     r_full = risk_for_partition(n, [])
     r_k = risk_for_partition(k, []) if level is sympy.oo else risk_for_partition(0, [level] * k)
     return sympy.factor(sympy.simplify((r0 - r_k) / (r0 - r_full)))
+
+
+def class_utility(levels: Sequence[ExactLike], counts: Sequence[int]) -> Callable[[Sequence[int]], sympy.Expr]:
+    """The class game of the DP example: ``v(m) = U`` when ``m_t`` users of class ``t`` keep level
+    ``levels[t]`` and every other user of the population (``N = sum counts``) is at 0.
+
+    Users with equal levels are exchangeable, so this feeds :mod:`analytic.classes`.
+
+    Examples
+    --------
+    >>> v = class_utility([sympy.oo], [2])
+    >>> v((1,)), v((2,))
+    (2/3, 1)
+    """
+    eps = tuple(parse_level(x, name=f"level of class {k + 1}") for k, x in enumerate(levels))
+    sizes = tuple(int(c) for c in counts)
+    if len(sizes) != len(eps) or any(c < 1 for c in sizes):
+        raise ValueError(f"need one count >= 1 per class, got {list(counts)} for {len(eps)} classes")
+    total = sum(sizes)
+
+    @cache
+    def value(m: tuple[int, ...]) -> sympy.Expr:
+        if any(not 0 <= mt <= k for mt, k in zip(m, sizes, strict=True)):
+            raise ValueError(f"count vector {m} outside 0..{sizes}")
+        profile = tuple(x for x, mt in zip(eps, m, strict=True) for _ in range(mt))
+        return utility(profile + (sympy.Integer(0),) * (total - len(profile)))
+
+    return lambda m: value(tuple(int(x) for x in m))

@@ -441,5 +441,5 @@ def _check_size(n: int, limit: int, what: str) -> None:
     if n > limit:
         raise ValueError(
             f"N = {n} users exceeds the limit of {limit} for {what} (2^N coalitions); "
-            "use numeric.fair_values (floats, N <= 20) or group exchangeable users into classes"
+            "use numeric.fair_values (floats, N <= 20) or group exchangeable users into classes (analytic.classes)"
         )

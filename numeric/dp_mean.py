@@ -21,7 +21,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +34,7 @@ __all__ = [
     "MinimizedRisk",
     "SimulatedRisk",
     "bayes_risk",
+    "class_utility",
     "minimize_risk",
     "optimal_estimator",
     "simulate_risk",
@@ -243,3 +244,62 @@ def simulate_risk(
     return SimulatedRisk(
         mean=float(loss.mean()), stderr=float(loss.std(ddof=1) / np.sqrt(n_samples)), n_samples=n_samples, seed=seed
     )
+
+
+def class_utility(levels: Sequence[float], counts: Sequence[int]) -> Callable[[np.ndarray], np.ndarray]:
+    """The class game of the DP example, vectorized over count vectors (any population size).
+
+    ``v(m)`` is ``U`` when ``m_t`` users of class ``t`` keep level ``levels[t]`` and the rest of
+    the ``N = sum counts`` users are at 0. Members of a class are all capped or all free, so
+    the KKT split of :mod:`analytic.dp_mean` runs over classes (sorted by level): for each
+    prefix of finite positive classes, ``E1 = sum m_t eps_t``, ``E2 = sum m_t eps_t^2`` and the
+    split is kept where it is consistent (``eps <= (12 + E2)/E1`` inside, ``>=`` outside).
+
+    Examples
+    --------
+    >>> v = class_utility([1.0, np.inf], [1, 1])
+    >>> v(np.array([[1, 1], [0, 1], [0, 0]])).round(12).tolist()
+    [0.7, 0.666666666667, 0.0]
+    """
+    a, bc, v = _coefficients()
+    eps = np.asarray(levels, dtype=float)
+    sizes = np.asarray(counts, dtype=np.int64)
+    if eps.ndim != 1 or sizes.shape != eps.shape or np.any(sizes < 1) or np.any(np.isnan(eps)) or np.any(eps < 0):
+        raise ValueError(f"need levels >= 0 and one count >= 1 per class, got {eps.tolist()}, {sizes.tolist()}")
+    total = int(sizes.sum())
+    finite = (eps > 0) & np.isfinite(eps)
+    order = np.flatnonzero(finite)[np.argsort(eps[finite], kind="stable")]
+    r0, r_full = bc, a * bc / (a + bc * total)
+
+    def utility_of_counts(m: np.ndarray) -> np.ndarray:
+        grid = np.atleast_2d(np.asarray(m, dtype=float))
+        if grid.shape[1] != eps.size or np.any(grid < 0) or np.any(grid > sizes):
+            raise ValueError(f"count vectors must have shape (G, {eps.size}) with 0 <= m_t <= {sizes.tolist()}")
+        n_inf = grid[:, np.isinf(eps)].sum(axis=1)
+        if order.size == 0:  # only levels 0 and oo: every sharer is free, no noise
+            return (r0 - a * bc / (a + bc * n_inf)) / (r0 - r_full)
+        fin = grid[:, order]  # (G, F) counts of finite positive classes, sorted by level
+        e = eps[order]
+        e1 = np.cumsum(fin * e, axis=1)
+        e2 = np.cumsum(fin * e**2, axis=1)
+        free_after = fin.sum(axis=1, keepdims=True) - np.cumsum(fin, axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            thr = (v + a * e2) / (a * e1)
+        # capped prefix up to class k (k with m_k > 0): inside levels <= thr, next present level >= thr
+        present = fin > 0
+        nxt = np.full(fin.shape, np.inf)
+        for j in range(fin.shape[1] - 2, -1, -1):
+            nxt[:, j] = np.where(present[:, j + 1], e[j + 1], nxt[:, j + 1])
+        ok = present & (e[None, :] <= thr * (1 + 1e-12)) & (thr <= nxt * (1 + 1e-12))
+        has_finite = present.any(axis=1)
+        k = np.argmax(ok, axis=1)
+        if np.any(has_finite & ~ok.any(axis=1)):
+            raise ArithmeticError("no consistent KKT split found (numerical tie?)")
+        rows = np.arange(grid.shape[0])
+        e1k = np.where(has_finite, e1[rows, k], 0.0)
+        e2k = np.where(has_finite, e2[rows, k], 0.0)
+        m_free = np.where(has_finite, free_after[rows, k], 0.0) + n_inf
+        t = bc / (a + bc * m_free + a * bc * e1k**2 / (v + a * e2k))
+        return (r0 - a * t) / (r0 - r_full)
+
+    return utility_of_counts

@@ -332,5 +332,5 @@ def _check_users(n: int) -> None:
     if n > MAX_USERS:
         raise ValueError(
             f"N = {n} users exceeds the subset method's limit of {MAX_USERS} (2^N coalitions); "
-            "group exchangeable users into classes (count vectors) or use a sampling estimator"
+            "group exchangeable users into classes (numeric.classes, count vectors) or use a sampling estimator"
         )

@@ -7,6 +7,8 @@ dp-utility    Bayes risk and utility of the DP mean-estimation example at one pr
 fair-values   fair-value tables (Theorem 1 or 2) in eq. 10's layout
 regimes       Section 5: gamma, gamma_max, c_th, alpha*(c) and the optimum at a cost c
 two-group     Section 5.2: two groups' equilibria and the platform's exact optimum
+values        fair values of a scenario's users (TOML file or built-in name)
+scenarios     list the built-in scenarios (or print one as TOML)
 figures       regenerate the paper's figures (PNG)
 readme        regenerate (or ``--check``) the README's claim table
 
@@ -91,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     figures = sub.add_parser("figures", help="regenerate the paper's figures as PNG files")
     figures.add_argument("--out", type=Path, default=Path("figures"), help="output folder (default: figures/)")
-    figures.add_argument("--only", nargs="+", metavar="FIG", help="only these figures (e.g. fig8)")
+    figures.add_argument("--only", nargs="+", metavar="FIG", help="only these figures (fig5, fig8, fig9)")
     figures.add_argument("--users", type=int, default=2, help="Fig. 8: number of users N (default 2)")
     figures.add_argument("--eps", default="oo", help="Fig. 8: the less private level eps' (default oo)")
     figures.add_argument("--grid", type=int, default=201, help="Fig. 9: grid points per axis (default 201)")
@@ -105,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     two.add_argument("--pessimistic", action="store_true", help="worst equilibrium at each alpha (default: best)")
     two.add_argument("--utility", default="0,2/3;2/3,1", help="2x2 utility table, rows ';'-separated (default eq. 10)")
     two.add_argument("--json", action="store_true")
+
+    values = sub.add_parser("values", help="fair values of a scenario (TOML file or built-in name)")
+    values.add_argument("scenario", help="a TOML scenario file or a built-in name (see `scenarios`)")
+    values.add_argument("--summary", action="store_true", help="one row per class instead of per user")
+    values.add_argument("--exact", action="store_true", help="exact arithmetic (small populations)")
+    values.add_argument("--json", action="store_true")
+
+    scen = sub.add_parser("scenarios", help="list the built-in scenarios")
+    scen.add_argument("--toml", metavar="NAME", help="print this built-in scenario as a TOML file")
 
     readme = sub.add_parser("readme", help="regenerate the README's claim table")
     readme.add_argument("--path", type=Path, default=Path("README.md"))
@@ -123,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "regimes": _regimes,
         "figures": _figures,
         "two-group": _two_group,
+        "values": _values,
+        "scenarios": _scenarios,
         "readme": _readme,
     }
     try:
@@ -379,8 +392,9 @@ def _figures(args: argparse.Namespace) -> int:
             def advance(done: int, total: int, task: Any = task) -> None:
                 bar.update(task, completed=done, total=total)
 
-            path = FIGURES[name](args.out, progress=advance, **options.get(name, {}))
-            print(f"wrote {path}")
+            written = FIGURES[name](args.out, progress=advance, **options.get(name, {}))
+            for path in written if isinstance(written, list) else [written]:
+                print(f"wrote {path}")
     return 0
 
 
@@ -451,6 +465,110 @@ def _two_group(args: argparse.Namespace) -> int:
     for comp in doc["equilibria"]:
         print(f"  {comp['kind']}: s1 in [{', '.join(comp['s1_exact'])}], s2 in [{', '.join(comp['s2_exact'])}]")
     return 0
+
+
+def _values(args: argparse.Namespace) -> int:
+    from proofs_check.scenarios import load
+    from proofs_check.values import compute_values
+
+    scenario = load(args.scenario)
+    res = compute_values(scenario, exact=args.exact)
+
+    def row(r: Any, with_count: bool) -> dict[str, Any]:
+        out = {"n": r.spec.n, "rho": format_exact(r.spec.rho), "a": to_float(r.spec.a)}
+        if with_count:
+            out["count"] = r.spec.count
+        out.update({"emse": r.emse, "value": r.value})
+        if r.value_exact is not None:
+            out["value_exact"] = r.value_exact
+        return out
+
+    doc: dict[str, Any] = {
+        "scenario": scenario.name,
+        "model": scenario.model.describe(),
+        "fairness": scenario.fairness.kind,
+        "alpha": to_float(scenario.fairness.alpha),
+        "total_utility": res.total_utility,
+        "platform": res.platform,
+        "platform_rule": "Theorem 1 value phi_p"
+        if scenario.fairness.kind == "platform"
+        else "(1 - alpha) U, kept by the platform",
+        "method": res.method,
+        "efficiency_gap": res.efficiency_gap,
+        "classes": [row(r, True) for r in res.classes],
+    }
+    if res.total_exact is not None:
+        doc["total_utility_exact"], doc["platform_exact"] = res.total_exact, res.platform_exact
+    if not args.summary:
+        doc["users"] = [row(r, False) for r in res.users]
+    if args.json:
+        print(json.dumps(doc))
+        return 0
+    print(f"{scenario.name}: {scenario.description or scenario.model.describe()}")
+    print(
+        f"model {doc['model']}; fairness: {doc['fairness']}"
+        + (f", alpha = {format_exact(scenario.fairness.alpha)}" if doc["fairness"] == "users" else "")
+    )
+    grid = RichTable(title=f"Fair values ({res.method})")
+    for name in ("#", "n", "rho", "a", "count", "EMSE", "value", "value - U/N"):
+        grid.add_column(name, justify="right")
+    rows = res.classes if args.summary else res.users
+    mean = res.total_utility / scenario.n_users
+    for k, r in enumerate(rows, start=1):
+        grid.add_row(
+            str(k),
+            str(r.spec.n),
+            format_exact(r.spec.rho),
+            format_exact(r.spec.a),
+            str(r.spec.count),
+            "-" if r.emse is None else f"{r.emse:.6g}",
+            f"{r.value:.6g}",
+            f"{r.value - mean:+.4g}",
+        )
+    _console().print(grid)
+    print(
+        f"total utility U = {res.total_utility:.10g}; platform ({doc['platform_rule']}) = {res.platform:.10g}; "
+        f"efficiency gap {res.efficiency_gap:.1e}"
+    )
+    return 0
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from proofs_check.scenarios import BUILTIN
+
+    if args.toml is not None:
+        if args.toml not in BUILTIN:
+            raise ValueError(f"no built-in scenario {args.toml!r}; known: {', '.join(BUILTIN)}")
+        print(_scenario_toml(BUILTIN[args.toml]))
+        return 0
+    for name, sc in BUILTIN.items():
+        print(f"{name:24s} {sc.n_users:4d} users  {sc.description}")
+    return 0
+
+
+def _scenario_toml(sc: Any) -> str:
+    def value(x: Any) -> str:
+        return f'"{format_exact(x)}"' if x is not None and not x.is_Integer else format_exact(x)
+
+    lines = [f'name = "{sc.name}"', f'description = "{sc.description}"', "", "[model]", f'kind = "{sc.model.kind}"']
+    if sc.model.kind == "fl-mean":
+        lines += [f"s2 = {value(sc.model.s2)}", f"r2 = {value(sc.model.r2)}"]
+    else:
+        lines.append("levels = [" + ", ".join(value(x) for x in sc.model.levels) + "]")
+    lines += ["", "[fairness]", f'kind = "{sc.fairness.kind}"']
+    if sc.fairness.kind == "users":
+        lines.append(f"alpha = {value(sc.fairness.alpha)}")
+    for u in sc.users:
+        lines += ["", "[[users]]", f"n = {u.n}"]
+        if u.rho is not None:
+            lines.append(f"rho = {value(u.rho)}")
+        if u.a != 1:
+            lines.append(f"a = {value(u.a)}")
+        if any(c != 0 for c in u.cost):
+            lines.append("cost = [" + ", ".join(value(c) for c in u.cost) + "]")
+        if u.count != 1:
+            lines.append(f"count = {u.count}")
+    return "\n".join(lines)
 
 
 def _readme(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -29,7 +30,7 @@ from analytic.binary_game import BinaryGame, P
 from analytic.exact import format_exact, to_float
 from numeric.binary_game import BinaryGame as FloatGame
 
-__all__ = ["FIGURES", "fig8", "fig8_curves", "fig9"]
+__all__ = ["FIGURES", "fig5", "fig8", "fig8_curves", "fig9"]
 
 
 def fig8_curves(game: BinaryGame, costs: np.ndarray) -> dict[str, np.ndarray]:
@@ -192,5 +193,62 @@ def fig9(
     return path
 
 
-#: Figure name -> function ``(out_dir, **options) -> Path``.
-FIGURES: dict[str, Callable[..., Path]] = {"fig8": fig8, "fig9": fig9}
+def fig5(out_dir: Path, *, n_small: int = 10, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Fig. 5a and 5b: each user's fair value minus the even split ``U/N`` (reconstructions).
+
+    The paper does not give Fig. 5's data sizes: users are the built-in reconstruction
+    (:data:`proofs_check.scenarios.BUILTIN`, ``n in {100, n_small}``). 5a: the three regimes;
+    5b: one user with ``a_i = 100`` (marked with a star).
+
+    Returns
+    -------
+    list of Path
+        ``fig5a.png`` and ``fig5b.png``.
+    """
+    from proofs_check.scenarios import FIG5_REGIMES, _fig5
+    from proofs_check.values import compute_values
+
+    def panel(ax: Any, scenario: Any, title: str, star: int | None) -> None:
+        res = compute_values(scenario)
+        mean = res.total_utility / scenario.n_users
+        labels = [f"rho={format_exact(u.spec.rho)}\nn={u.spec.n}" for u in res.users]
+        colors = ["tab:blue" if u.spec.rho == 2 else "tab:orange" if u.spec.rho == 1 else "tab:gray" for u in res.users]
+        heights = [u.value - mean for u in res.users]
+        ax.bar(range(len(heights)), heights, color=colors)
+        if star is not None:
+            ax.plot(star, heights[star], marker="*", color="black", markersize=12)
+        ax.axhline(0, color="black", lw=0.6)
+        ax.set_xticks(range(len(labels)), labels, fontsize=6)
+        ax.set_title(title, fontsize=9)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    for k, (ax, (regime, (s2, r2))) in enumerate(zip(axes, FIG5_REGIMES.items(), strict=True)):
+        panel(ax, _fig5(regime, s2, r2, n_small=n_small), f"{regime}: s2 = {s2}, r2 = {r2}", None)
+        if progress:
+            progress(k + 1, 7)
+    axes[0].set_ylabel("fair value - U/N")
+    fig.suptitle(f"Fig. 5a (reconstruction, n in {{100, {n_small}}}): value minus the even split", fontsize=10)
+    fig.tight_layout()
+    path_a = out_dir / "fig5a.png"
+    fig.savefig(path_a, dpi=130)
+    plt.close(fig)
+    fig, axes = plt.subplots(1, 4, figsize=(16, 3.8))
+    cases = [("100", "1", 0), ("0.1", "100", 0), ("100", "1", 6), ("0.1", "100", 6)]
+    for k, (ax, (s2, r2, star)) in enumerate(zip(axes, cases, strict=True)):
+        panel(
+            ax, _fig5("fig5b", s2, r2, n_small=n_small, star=star), f"s2 = {s2}, r2 = {r2}, star: user {star + 1}", star
+        )
+        if progress:
+            progress(4 + k, 7)
+    axes[0].set_ylabel("fair value - U/N")
+    fig.suptitle("Fig. 5b (reconstruction): one user with a_i = 100 (star)", fontsize=10)
+    fig.tight_layout()
+    path_b = out_dir / "fig5b.png"
+    fig.savefig(path_b, dpi=130)
+    plt.close(fig)
+    return [path_a, path_b]
+
+
+#: Figure name -> function ``(out_dir, **options) -> Path or list of Paths``.
+FIGURES: dict[str, Callable[..., Path | list[Path]]] = {"fig5": fig5, "fig8": fig8, "fig9": fig9}
