@@ -38,6 +38,7 @@ __all__ = [
     "minimize_risk",
     "optimal_estimator",
     "simulate_risk",
+    "type_utility",
     "utility",
 ]
 
@@ -246,11 +247,13 @@ def simulate_risk(
     )
 
 
-def class_utility(levels: Sequence[float], counts: Sequence[int]) -> Callable[[np.ndarray], np.ndarray]:
+def class_utility(
+    levels: Sequence[float], counts: Sequence[int], *, population: int | None = None
+) -> Callable[[np.ndarray], np.ndarray]:
     """The class game of the DP example, vectorized over count vectors (any population size).
 
     ``v(m)`` is ``U`` when ``m_t`` users of class ``t`` keep level ``levels[t]`` and the rest of
-    the ``N = sum counts`` users are at 0. Members of a class are all capped or all free, so
+    the ``N`` users (``population``, default ``sum counts``) are at 0. Members of a class are all capped or all free, so
     the KKT split of :mod:`analytic.dp_mean` runs over classes (sorted by level): for each
     prefix of finite positive classes, ``E1 = sum m_t eps_t``, ``E2 = sum m_t eps_t^2`` and the
     split is kept where it is consistent (``eps <= (12 + E2)/E1`` inside, ``>=`` outside).
@@ -266,7 +269,9 @@ def class_utility(levels: Sequence[float], counts: Sequence[int]) -> Callable[[n
     sizes = np.asarray(counts, dtype=np.int64)
     if eps.ndim != 1 or sizes.shape != eps.shape or np.any(sizes < 1) or np.any(np.isnan(eps)) or np.any(eps < 0):
         raise ValueError(f"need levels >= 0 and one count >= 1 per class, got {eps.tolist()}, {sizes.tolist()}")
-    total = int(sizes.sum())
+    total = int(sizes.sum()) if population is None else int(population)
+    if total < 1:
+        raise ValueError(f"the population must have at least one user, got {population!r}")
     finite = (eps > 0) & np.isfinite(eps)
     order = np.flatnonzero(finite)[np.argsort(eps[finite], kind="stable")]
     r0, r_full = bc, a * bc / (a + bc * total)
@@ -303,3 +308,35 @@ def class_utility(levels: Sequence[float], counts: Sequence[int]) -> Callable[[n
         return (r0 - a * t) / (r0 - r_full)
 
     return utility_of_counts
+
+
+def type_utility(levels: Sequence[float], counts: Sequence[int]) -> Callable[[np.ndarray], np.ndarray]:
+    """The DP utility for types of users spread over the levels (the game of Section 4.2).
+
+    ``x`` of shape ``(G, T, L - 1)`` counts, for each type, the users present at
+    ``levels[1:]`` (``levels[0] = 0`` shares nothing); the population is ``N = sum counts``.
+
+    Examples
+    --------
+    >>> v = type_utility([0, np.inf], [1, 1])
+    >>> v(np.array([[[1], [0]], [[1], [1]]])).round(12).tolist()
+    [0.666666666667, 1.0]
+    """
+    lv = np.asarray(levels, dtype=float)
+    if lv.ndim != 1 or lv.size < 2 or lv[0] != 0:
+        raise ValueError(f"levels must start with 0 and have at least 2 entries, got {lv.tolist()}")
+    k = np.asarray(counts, dtype=np.int64)
+    if k.ndim != 1 or k.size == 0 or np.any(k < 1):
+        raise ValueError(f"counts must be integers >= 1, got {np.ravel(counts).tolist()}")
+    total = int(k.sum())
+    per_level = class_utility(lv[1:], [total] * (lv.size - 1), population=total)
+
+    def v(x: np.ndarray) -> np.ndarray:
+        grid = np.asarray(x, dtype=float)
+        if grid.ndim != 3 or grid.shape[1:] != (k.size, lv.size - 1):
+            raise ValueError(f"presence counts must have shape (G, {k.size}, {lv.size - 1}), got {grid.shape}")
+        if np.any(grid < 0) or np.any(grid.sum(axis=2) > k):
+            raise ValueError(f"presence counts must be >= 0 with at most K_t = {k.tolist()} users per type")
+        return per_level(grid.sum(axis=1))
+
+    return v

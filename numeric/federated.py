@@ -41,6 +41,7 @@ __all__ = [
     "gls",
     "optimal_weights",
     "simulate_emse",
+    "type_utility",
     "utility",
     "utility_function",
 ]
@@ -322,9 +323,6 @@ def class_utility(
     lv = lv[0]
     weights = _importance(a, n_classes)
     k = _counts(counts, n_classes, minimum=1, name="counts")
-    eps = r / sizes
-    var = s + eps
-    base = r + 2 * s
 
     def v(m: np.ndarray) -> np.ndarray:
         grid = np.atleast_2d(np.asarray(m))
@@ -333,25 +331,70 @@ def class_utility(
         if not np.all(grid == np.round(grid)) or np.any(grid < 0) or np.any(grid > k):
             raise ValueError(f"count vectors must be integers with 0 <= m_t <= K_t = {k.tolist()}")
         grid = grid.astype(float)
-        in2 = grid * (lv == 2)
-        in1 = grid * (lv == 1)
-        n1 = in1.sum(axis=1)
-        big_r = in1 @ eps
-        fed_den = n1 * s + big_r
-        fed_safe = np.where(n1 > 0, fed_den, 1.0)
-        h = in2 @ (1.0 / var) + np.where(n1 > 0, n1**2 / fed_safe, 0.0)
-        seen = h > 0
-        h_safe = np.where(seen, h, 1.0)
-        log0 = np.log(base / (s + 1.0 / h_safe))
-        e1 = s * ((n1 - 1) * s + big_r) / fed_safe + big_r**2 / (fed_safe**2 * h_safe)
-        log1 = np.log(base / np.where(n1 > 0, e1, base))  # no level-1 member: the value is unused
-        e2 = eps * s / var + eps**2 / (var**2 * h_safe[:, None])  # (G, T)
-        log_own = np.where(lv == 2, np.log(base / e2), np.where(lv == 1, log1[:, None], log0[:, None]))
         inside = np.where(lv == 0, 0.0, grid)
-        total = (inside * log_own + (k - inside) * log0[:, None]) @ weights
-        return np.where(seen, total, 0.0)
+        return _presence_utility(inside * (lv == 1), inside * (lv == 2), k - inside, sizes, weights, s, r)
 
     return v
+
+
+def type_utility(
+    n: ArrayLike, a: ArrayLike | None, counts: ArrayLike, *, s2: float, r2: float
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Eq. 15 for types of users spread over the levels, vectorized (the game of Section 4.2).
+
+    Type ``t`` has ``counts[t]`` users with ``n[t]`` samples and importance ``a[t]``; an argument
+    ``x`` of shape ``(G, T, 2)`` says how many of them are present at level 1 (``x[:, t, 0]``)
+    and at level 2 (``x[:, t, 1]``); the other ``counts[t] - x[:, t].sum()`` are at level 0
+    and stay in the sum of eq. 15 with their own EMSE.
+
+    Examples
+    --------
+    >>> v = type_utility([1, 2], None, [2, 1], s2=1.0, r2=1.0)
+    >>> bool(abs(v(np.array([[[0, 2], [0, 0]]]))[0] - (2 * np.log(4) + np.log(1.5))) < 1e-12)
+    True
+    """
+    s, r = check_model(s2, r2)
+    sizes = _sizes(n, None)
+    n_types = sizes.size
+    weights = _importance(a, n_types)
+    k = _counts(counts, n_types, minimum=1, name="counts")
+
+    def v(x: np.ndarray) -> np.ndarray:
+        grid = np.asarray(x, dtype=float)
+        if grid.ndim != 3 or grid.shape[1:] != (n_types, 2):
+            raise ValueError(f"presence counts must have shape (G, {n_types}, 2), got {grid.shape}")
+        present = grid.sum(axis=2)
+        if np.any(grid < 0) or np.any(present > k):
+            raise ValueError(f"presence counts must be >= 0 with at most K_t = {k.tolist()} users per type")
+        return _presence_utility(grid[:, :, 0], grid[:, :, 1], k - present, sizes, weights, s, r)
+
+    return v
+
+
+def _presence_utility(
+    in1: np.ndarray, in2: np.ndarray, absent: np.ndarray, sizes: np.ndarray, weights: np.ndarray, s: float, r: float
+) -> np.ndarray:
+    """Eq. 15 from how many users of each group are present at levels 1 and 2 (Proposition 5).
+
+    ``in1, in2, absent``: ``(G, T)`` counts per group (class or type) with sample size
+    ``sizes[t]`` and importance ``weights[t]``; absent users are at level 0.
+    """
+    eps = r / sizes
+    var = s + eps
+    base = r + 2 * s
+    n1 = in1.sum(axis=1)
+    big_r = in1 @ eps
+    fed_den = n1 * s + big_r
+    fed_safe = np.where(n1 > 0, fed_den, 1.0)
+    h = in2 @ (1.0 / var) + np.where(n1 > 0, n1**2 / fed_safe, 0.0)
+    seen = h > 0
+    h_safe = np.where(seen, h, 1.0)
+    log0 = np.log(base / (s + 1.0 / h_safe))
+    e1 = s * ((n1 - 1) * s + big_r) / fed_safe + big_r**2 / (fed_safe**2 * h_safe)
+    log1 = np.log(base / np.where(n1 > 0, e1, base))  # no level-1 member: the value is unused
+    e2 = eps * s / var + eps**2 / (var**2 * h_safe[:, None])  # (G, T)
+    total = (in2 * np.log(base / e2) + in1 * log1[:, None] + absent * log0[:, None]) @ weights
+    return np.where(seen, total, 0.0)
 
 
 def simulate_emse(

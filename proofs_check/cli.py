@@ -9,6 +9,7 @@ regimes       Section 5: gamma, gamma_max, c_th, alpha*(c) and the optimum at a 
 two-group     Section 5.2: two groups' equilibria and the platform's exact optimum
 values        fair values of a scenario's users (TOML file or built-in name)
 scenarios     list the built-in scenarios (or print one as TOML)
+design        Section 4.2: equilibria and the platform's exact optimal alpha for a scenario
 figures       regenerate the paper's figures (PNG)
 readme        regenerate (or ``--check``) the README's claim table
 
@@ -93,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     figures = sub.add_parser("figures", help="regenerate the paper's figures as PNG files")
     figures.add_argument("--out", type=Path, default=Path("figures"), help="output folder (default: figures/)")
-    figures.add_argument("--only", nargs="+", metavar="FIG", help="only these figures (fig5, fig8, fig9)")
+    figures.add_argument("--only", nargs="+", metavar="FIG", help="only these figures (fig5, fig6, fig7, fig8, fig9)")
     figures.add_argument("--users", type=int, default=2, help="Fig. 8: number of users N (default 2)")
     figures.add_argument("--eps", default="oo", help="Fig. 8: the less private level eps' (default oo)")
     figures.add_argument("--grid", type=int, default=201, help="Fig. 9: grid points per axis (default 201)")
@@ -113,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     values.add_argument("--summary", action="store_true", help="one row per class instead of per user")
     values.add_argument("--exact", action="store_true", help="exact arithmetic (small populations)")
     values.add_argument("--json", action="store_true")
+
+    design = sub.add_parser("design", help="Section 4.2: the platform's exact alpha* for a scenario (eq. 19)")
+    design.add_argument("scenario", help="a TOML scenario file (users with cost, no rho) or a built-in name")
+    design.add_argument("--pessimistic", action="store_true", help="the worst equilibrium at each alpha")
+    design.add_argument("--landscape", action="store_true", help="also the whole landscape alpha -> platform share")
+    design.add_argument("--quiet", action="store_true", help="no progress bar")
+    design.add_argument("--json", action="store_true")
 
     scen = sub.add_parser("scenarios", help="list the built-in scenarios")
     scen.add_argument("--toml", metavar="NAME", help="print this built-in scenario as a TOML file")
@@ -136,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "two-group": _two_group,
         "values": _values,
         "scenarios": _scenarios,
+        "design": _design,
         "readme": _readme,
     }
     try:
@@ -530,6 +539,78 @@ def _values(args: argparse.Namespace) -> int:
         f"total utility U = {res.total_utility:.10g}; platform ({doc['platform_rule']}) = {res.platform:.10g}; "
         f"efficiency gap {res.efficiency_gap:.1e}"
     )
+    return 0
+
+
+def _design(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from proofs_check.design import design_scenario
+    from proofs_check.scenarios import load
+
+    scenario = load(args.scenario)
+    with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
+        task = bar.add_task("potential of every class profile", total=None)
+        res = design_scenario(
+            scenario, pessimistic=args.pessimistic, progress=lambda d, t: bar.update(task, completed=d, total=t)
+        )
+    r = res.result
+    doc: dict[str, Any] = {
+        "scenario": scenario.name,
+        "alpha": r.alpha,
+        "platform": r.platform,
+        "total_utility": r.total_utility,
+        "profile": list(res.levels),
+        "payments": list(res.payments),
+        "equilibria_at_alpha": r.equilibria_at_alpha,
+        "interval": list(r.interval),
+        "attained": r.attained,
+        "selection": "pessimistic" if args.pessimistic else "optimistic",
+        "class_profiles": res.game.n_profiles,
+        "types": [
+            {"count": t.count, "n": t.n, "a": t.a, "cost": list(t.cost), "levels": r.profile[k].tolist()}
+            for k, t in enumerate(res.game.types)
+        ],
+    }
+    if args.landscape:
+        doc["landscape"] = [
+            {
+                "alpha_from": p.lo,
+                "alpha_to": p.hi,
+                "total_utility": p.utility,
+                "platform_at_start": p.platform(p.lo),
+                "profile": res.game.profile_matrix(p.profile).tolist(),
+            }
+            for p in r.landscape
+        ]
+    if args.json:
+        print(json.dumps(doc))
+        return 0
+    print(
+        f"{scenario.name}: {scenario.model.describe()}, {scenario.n_users} users in {len(res.game.types)} types, "
+        f"{res.game.n_profiles} class profiles"
+    )
+    print(
+        f"alpha* = {r.alpha:.12g} ({doc['selection']} selection{'' if r.attained else ', supremum not attained'}), "
+        f"platform share = {r.platform:.12g}, U = {r.total_utility:.12g}"
+    )
+    print(
+        f"equilibrium interval of the selected profile: [{r.interval[0]:.6g}, {r.interval[1]:.6g}]; "
+        f"{r.equilibria_at_alpha} equilibria at alpha*"
+    )
+    grid = RichTable(title="Users at the optimum (input order)")
+    for name in ("#", "type", "n", "cost", "level", "payment"):
+        grid.add_column(name, justify="right")
+    for k, (t, level, pay) in enumerate(zip(res.type_of_user, res.levels, res.payments, strict=True), start=1):
+        ptype = res.game.types[t]
+        grid.add_row(
+            str(k), str(t + 1), str(ptype.n), ", ".join(f"{c:g}" for c in ptype.cost), str(level), f"{pay:.6g}"
+        )
+    _console().print(grid)
+    if args.landscape:
+        print("landscape (alpha range: U of the selected equilibrium):")
+        for p in doc["landscape"]:
+            print(f"  [{p['alpha_from']:.6g}, {p['alpha_to']:.6g}]: U = {p['total_utility']:.6g}")
     return 0
 
 

@@ -30,7 +30,7 @@ from analytic.binary_game import BinaryGame, P
 from analytic.exact import format_exact, to_float
 from numeric.binary_game import BinaryGame as FloatGame
 
-__all__ = ["FIGURES", "fig5", "fig8", "fig8_curves", "fig9"]
+__all__ = ["FIGURES", "fig5", "fig6", "fig7", "fig8", "fig8_curves", "fig9"]
 
 
 def fig8_curves(game: BinaryGame, costs: np.ndarray) -> dict[str, np.ndarray]:
@@ -250,5 +250,109 @@ def fig5(out_dir: Path, *, n_small: int = 10, progress: Callable[[int, int], Non
     return [path_a, path_b]
 
 
+def _deviation_payments(game: Any, index: int, alpha: float) -> np.ndarray:
+    """``alpha phi`` a user of each type would get at each level, the others fixed (Fig. 6)."""
+    m = game.profile_matrix(index)
+    out = np.zeros((len(game.types), game.n_levels))
+    for t in range(len(game.types)):
+        here = int(np.max(np.flatnonzero(m[t] > 0)))
+        for lvl in range(game.n_levels):
+            moved = m.copy()
+            moved[t, here] -= 1
+            moved[t, lvl] += 1
+            out[t, lvl] = alpha * game.values(game.index_of(moved))[t, lvl]
+    return out
+
+
+def fig6(out_dir: Path, *, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Fig. 6: payment and sensitivity per level for each user type at an equilibrium.
+
+    Reconstruction (``fig7b`` scenario, s2 = 100, r2 = 1): the equilibrium with 4 / 5 / 1 users at
+    levels 2 / 1 / 0 (Fig. 5's configuration), at the middle of its alpha interval; a star marks
+    each type's choice.
+    """
+    from proofs_check.design import scenario_game
+    from proofs_check.scenarios import BUILTIN
+
+    game, _ = scenario_game(BUILTIN["fig7b"])
+    lo, hi = game.intervals()
+    found = [int(i) for i in np.flatnonzero(lo <= hi) if game.profile_matrix(int(i)).sum(axis=0).tolist() == [1, 5, 4]]
+    if not found:
+        raise ValueError("the reconstruction has no equilibrium with Fig. 5's configuration")
+    index = found[0]
+    alpha = float((lo[index] + hi[index]) / 2)
+    pay = _deviation_payments(game, index, alpha)
+    m = game.profile_matrix(index)
+    fig, axes = plt.subplots(1, len(game.types), figsize=(3.2 * len(game.types), 3.2), sharey=True)
+    for t, ax in enumerate(axes):
+        ax.plot(range(game.n_levels), pay[t], "o-", label="payment alpha phi")
+        ax.plot(range(game.n_levels), game.costs[t], "s--", label="sensitivity c")
+        choice = int(np.max(np.flatnonzero(m[t] > 0)))
+        ax.plot(choice, pay[t, choice], marker="*", color="black", markersize=14)
+        ptype = game.types[t]
+        ax.set_title(f"type {t + 1}: n = {ptype.n}, x{ptype.count}", fontsize=9)
+        ax.set_xlabel("privacy level rho")
+        ax.set_xticks(range(game.n_levels))
+    axes[0].set_ylabel("utility")
+    axes[0].legend(fontsize=7)
+    fig.suptitle(f"Fig. 6 (reconstruction): equilibrium at alpha = {alpha:.3f}, s2 = 100, r2 = 1", fontsize=10)
+    fig.tight_layout()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "fig6.png"
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    if progress:
+        progress(1, 1)
+    return path
+
+
+def fig7(out_dir: Path, *, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Fig. 7: the landscape ``alpha -> max (1 - alpha) U`` over equilibria and the optimal profiles.
+
+    Exact piecewise landscape (no grid) for the reconstructions ``fig7a`` (homogeneous) and
+    ``fig7b`` (heterogeneous); bottom: each user's level at ``alpha*``.
+    """
+    from proofs_check.design import design_scenario
+    from proofs_check.scenarios import BUILTIN
+
+    fig, axes = plt.subplots(2, 2, figsize=(12, 6.5), gridspec_kw={"height_ratios": [2, 1]})
+    for col, name in enumerate(("fig7a", "fig7b")):
+        res = design_scenario(BUILTIN[name])
+        top, bottom = axes[0, col], axes[1, col]
+        for piece in res.result.landscape:
+            xs = np.array([piece.lo, piece.hi])
+            top.plot(xs, (1 - xs) * piece.utility, color="black")
+        top.axvline(res.result.alpha, ls="--", color="tab:red", lw=0.8)
+        top.plot(res.result.alpha, res.result.platform, "o", color="tab:red", label=f"alpha* = {res.result.alpha:.4g}")
+        top.set_xlabel("alpha")
+        top.set_ylabel("max over equilibria of (1 - alpha) U")
+        top.set_title(f"({'ab'[col]}) {BUILTIN[name].description.split(';')[0]}", fontsize=9)
+        top.legend(fontsize=8)
+        levels = np.array(res.levels)
+        colors = np.array(["tab:gray", "tab:orange", "tab:blue"])[levels]
+        bottom.barh(range(len(levels)), levels, color=colors)
+        bottom.set_yticks(
+            range(len(levels)),
+            [f"user {k + 1} (n={res.game.types[t].n})" for k, t in enumerate(res.type_of_user)],
+            fontsize=6,
+        )
+        bottom.set_xlabel("level at alpha* (0 nothing, 1 federated, 2 full)")
+        bottom.set_xlim(0, 2.2)
+        if progress:
+            progress(col + 1, 2)
+    fig.tight_layout()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "fig7.png"
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
 #: Figure name -> function ``(out_dir, **options) -> Path or list of Paths``.
-FIGURES: dict[str, Callable[..., Path | list[Path]]] = {"fig5": fig5, "fig8": fig8, "fig9": fig9}
+FIGURES: dict[str, Callable[..., Path | list[Path]]] = {
+    "fig5": fig5,
+    "fig6": fig6,
+    "fig7": fig7,
+    "fig8": fig8,
+    "fig9": fig9,
+}

@@ -325,6 +325,33 @@ def _fig5(name: str, s2: str, r2: str, n_small: int = 10, star: int | None = Non
     )
 
 
+#: Reconstructed types for Figs. 6-7 (count, n, sensitivity c(0), c(1), c(2)): five sensitivity
+#: functions for ten users, two of them with n = 100 (Fig. 7a's text). The paper gives none of
+#: these numbers; the costs were found by a seeded random search (log-uniform costs) for values
+#: under which the text's three descriptions hold, then rounded (see claims fig6 and fig7).
+FIG7_TYPES = (
+    (2, 100, ("0", "0.04", "2.8")),
+    (2, 10, ("0", "0.9", "1.0")),
+    (3, 10, ("0", "0.17", "3.4")),
+    (2, 10, ("0", "0.02", "0.13")),
+    (1, 10, ("0", "0.2", "8.0")),
+)
+
+
+def _fig7(name: str, s2: str, r2: str, description: str) -> Scenario:
+    users = [{"n": n, "cost": list(cost), "count": count} for count, n, cost in FIG7_TYPES]
+    return parse(
+        {
+            "name": name,
+            "description": description,
+            "model": {"kind": "fl-mean", "s2": s2, "r2": r2},
+            "fairness": {"kind": "users", "alpha": 1},
+            "users": users,
+        },
+        source=name,
+    )
+
+
 #: Fig. 5a's three heterogeneity regimes and Fig. 5b's four panels (star: a_i = 100).
 FIG5_REGIMES = {"heterogeneous": ("100", "1"), "intermediate": ("1", "10"), "homogeneous": ("0.1", "100")}
 
@@ -334,4 +361,8 @@ BUILTIN: dict[str, Scenario] = {
     "fig5b-2": _fig5("fig5b-2", "0.1", "100", star=0),
     "fig5b-3": _fig5("fig5b-3", "100", "1", star=6),
     "fig5b-4": _fig5("fig5b-4", "0.1", "100", star=6),
+    "fig7a": _fig7(
+        "fig7a", "0.1", "100", "Figs. 6-7 reconstruction, homogeneous (s2 = 0.1, r2 = 100); design scenario"
+    ),
+    "fig7b": _fig7("fig7b", "100", "1", "Figs. 6-7 reconstruction, heterogeneous (s2 = 100, r2 = 1); design scenario"),
 }
