@@ -114,6 +114,10 @@ class DesignResult:
         How many class profiles are equilibria at ``alpha*``.
     attained
         False when (pessimistic selection) the value is a supremum approached but not reached.
+    certified
+        The selected profile passed :func:`certify` (every unilateral move, values computed
+        directly, independently of the potential) at ``alpha`` (or, if not attained, inside its
+        interval).
     landscape
         The pieces of ``alpha -> best (1 - alpha) U`` (optimistic) or worst (pessimistic).
     """
@@ -128,6 +132,7 @@ class DesignResult:
     attained: bool
     landscape: tuple[LandscapePiece, ...]
     pessimistic: bool = False
+    certified: bool = False
 
 
 class PrivacyGame:
@@ -295,10 +300,22 @@ class PrivacyGame:
         self._intervals = (lo, hi)
         return lo, hi
 
-    def equilibria(self, alpha: float, tol: float = 1e-12) -> np.ndarray:
-        """Indices of the class profiles that are equilibria at ``alpha``."""
+    def equilibria(self, alpha: float, tol: float = 1e-12, *, certified: bool = False) -> np.ndarray:
+        """Indices of the class profiles that are equilibria at ``alpha``.
+
+        With ``certified=True`` each is re-checked by :func:`certify` (independent values over
+        every unilateral move); a failure raises :class:`ArithmeticError`.
+        """
         lo, hi = self.intervals()
-        return np.flatnonzero((lo <= alpha + tol) & (alpha - tol <= hi))
+        found = np.flatnonzero((lo <= alpha + tol) & (alpha - tol <= hi))
+        if certified:
+            cache: dict[int, np.ndarray] = {}
+            for index in found:
+                if not certify(self, int(index), alpha, cache=cache):
+                    raise ArithmeticError(
+                        f"profile {self.profile_matrix(int(index)).tolist()} failed the independent check"
+                    )
+        return found
 
     # -- constructors -------------------------------------------------------------------------
     @classmethod
@@ -339,6 +356,11 @@ class PrivacyGame:
         alpha = best_alpha
         payments = alpha * self.values(index)
         count = int(np.sum((lo <= alpha + 1e-12) & (alpha - 1e-12 <= hi)))
+        check_at = alpha if attained else float((lo[index] + hi[index]) / 2)
+        if not certify(self, index, check_at):
+            raise ArithmeticError(
+                f"the selected profile {self.profile_matrix(index).tolist()} failed the independent check"
+            )
         return DesignResult(
             alpha=float(alpha),
             platform=float((1 - alpha) * self.utility[index]),
@@ -350,6 +372,7 @@ class PrivacyGame:
             attained=attained,
             landscape=tuple(pieces),
             pessimistic=pessimistic,
+            certified=True,
         )
 
     @staticmethod

@@ -563,6 +563,7 @@ def _design(args: argparse.Namespace) -> int:
         "profile": list(res.levels),
         "payments": list(res.payments),
         "equilibria_at_alpha": r.equilibria_at_alpha,
+        "certified": r.certified,
         "interval": list(r.interval),
         "attained": r.attained,
         "selection": "pessimistic" if args.pessimistic else "optimistic",
