@@ -65,6 +65,7 @@ __all__ = [
     "risk_objective",
     "utility",
     "utility_k_sharers",
+    "utility_of_sharers",
 ]
 
 _half = sympy.Rational(1, 2)
@@ -401,3 +402,27 @@ def class_utility(levels: Sequence[ExactLike], counts: Sequence[int]) -> Callabl
         return utility(profile + (sympy.Integer(0),) * (total - len(profile)))
 
     return lambda m: value(tuple(int(x) for x in m))
+
+
+def utility_of_sharers(n: int, eps: ExactLike = sympy.oo) -> tuple[sympy.Symbol, sympy.Expr]:
+    """``U_N(k)`` as an expression in a symbol ``k`` (``k`` sharers at ``eps``, the rest at 0).
+
+    Valid for every integer ``1 <= k <= n`` (all sharers are capped when ``eps`` is finite).
+
+    Examples
+    --------
+    >>> k, u = utility_of_sharers(10)
+    >>> u, u.subs(k, 3) == utility_k_sharers(10, 3)
+    (6*k/(5*(k + 2)), True)
+    """
+    k = sympy.Symbol("k", positive=True, integer=True)
+    level = sympy.sympify(eps)
+    sol = partition_solution()
+    r0 = risk_for_partition(0, [])
+    r_full = risk_for_partition(n, [])
+    if level is sympy.oo:
+        r_k = sol["risk"].subs({sol["m"]: k, sol["E1"]: 0, sol["E2"]: 0})
+    else:
+        level = parse_level(level, name="eps")
+        r_k = sol["risk"].subs({sol["m"]: 0, sol["E1"]: k * level, sol["E2"]: k * level**2})
+    return k, sympy.factor(sympy.simplify((r0 - r_k) / (r0 - r_full)))

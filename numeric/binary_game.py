@@ -31,10 +31,14 @@ from scipy.optimize import brentq
 from scipy.stats import binom
 
 from numeric import dp_mean
+from numeric.classes import class_user_values
 from numeric.equilibria import bimatrix_equilibria
 from numeric.fair_values import user_values, value_tables
 
-__all__ = ["BinaryGame", "NumericOptimum"]
+__all__ = ["SUBSET_LIMIT", "BinaryGame", "NumericOptimum"]
+
+#: Beyond this N the sharer values come from the class machinery (:meth:`BinaryGame.large`).
+SUBSET_LIMIT = 16
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,33 @@ class BinaryGame:
             raise ValueError(f"Section 5 needs N >= 2 users, got {n!r}")
         if not eps > 0:
             raise ValueError(f"eps' must be > 0, got {eps!r}")
+        if n > SUBSET_LIMIT:
+            return cls.large(n, eps)
         profiles = np.array([[eps] * k + [0.0] * (n - k) for k in range(n + 1)])
         utilities = dp_mean.utility(profiles)
         sharer = np.array([user_values(dp_mean.utility, profiles[k + 1]).users[0] for k in range(n)])
+        return cls(utilities=utilities, sharer=sharer)
+
+    @classmethod
+    def large(cls, n: int, eps: float = np.inf) -> BinaryGame:
+        """The DP game for any ``N`` (classes): ``U(k)`` from the class utility of
+        :func:`numeric.dp_mean.class_utility`; the ``k + 1`` sharers form one class, whose
+        class-compressed value (:mod:`numeric.classes`) is computed for ``k < 64`` and equals
+        ``U(k + 1) / (k + 1)`` (one class: symmetry and efficiency), which is used beyond.
+
+        Examples
+        --------
+        >>> g = BinaryGame.large(100_000)
+        >>> round(float(g.utilities[-1]), 12), round(float(g.sharer[0]), 9)
+        (1.0, 0.33334)
+        """
+        if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+            raise ValueError(f"Section 5 needs N >= 2 users, got {n!r}")
+        v = dp_mean.class_utility([eps], [n])
+        utilities = v(np.arange(n + 1)[:, None])
+        sharer = utilities[1:] / np.arange(1, n + 1)
+        for k in range(min(n, 64)):  # the class machinery itself, where it is cheap
+            sharer[k] = class_user_values(v_class(v, k + 1), (k + 1,)).classes[0]
         return cls(utilities=utilities, sharer=sharer)
 
     @classmethod
@@ -92,15 +120,49 @@ class BinaryGame:
 
     def gamma(self, p: np.ndarray | float) -> np.ndarray:
         """Eq. 23 by direct expectation over ``k ~ Bin(N-1, 1-p)`` other sharers."""
-        q = 1 - np.atleast_1d(np.asarray(p, dtype=float))
-        k = np.arange(self.n)
-        return binom.pmf(k[None, :], self.n - 1, q[:, None]) @ self.sharer
+        return _binomial_expectation(self.sharer, 1 - np.atleast_1d(np.asarray(p, dtype=float)))
 
     def expected_utility(self, p: np.ndarray | float) -> np.ndarray:
         """``E[U]`` over ``k ~ Bin(N, 1-p)`` sharers."""
-        q = 1 - np.atleast_1d(np.asarray(p, dtype=float))
-        k = np.arange(self.n + 1)
-        return binom.pmf(k[None, :], self.n, q[:, None]) @ self.utilities
+        return _binomial_expectation(self.utilities, 1 - np.atleast_1d(np.asarray(p, dtype=float)))
+
+    def optimum_by_welfare(self, c: float, grid: int = 2001) -> NumericOptimum:
+        """Eq. 21 for large ``N`` through the platform's share along the equilibria.
+
+        At an equilibrium with sharing ``alpha = c / gamma(p)``, so the share is
+        ``W(p) = E[U](p) - c N (1 - p)`` (claim sec5-surplus). ``W`` is scanned over the
+        expected number of sharers ``s = N (1 - p)`` on a logarithmic grid (with large ``N`` the
+        optimum can keep only a handful of sharers), restricted to ``gamma(p) >= c``; an interior
+        maximum is then refined by ``brentq`` on ``W'(p) = 0``, i.e.
+        ``E[U(k+1) - U(k)] = c`` with ``k ~ Bin(N - 1, 1 - p)``.
+        """
+        if not c >= 0:
+            raise ValueError(f"c must be >= 0, got {c!r}")
+        n = self.n
+        shares = np.unique(np.concatenate([[0.0], np.geomspace(1e-3, n, grid), [n]]))
+        ps = 1 - shares / n
+        feasible = self.gamma(ps) >= c
+        welfare = self.expected_utility(ps) - c * n * (1 - ps)
+        welfare[~feasible | (ps >= 1.0)] = -np.inf
+        i = int(np.argmax(welfare))
+        if not np.isfinite(welfare[i]) or welfare[i] <= 0:
+            return NumericOptimum(c=c, alpha=0.0, p=1.0, expected_utility=0.0, platform=0.0, regime=3)
+        p = float(ps[i])
+        marginal = np.diff(self.utilities)
+
+        def slope(x: float) -> float:  # W'(p) / N = c - E[U(k+1) - U(k)]
+            return c - float(_binomial_expectation(marginal, np.array([1 - x]))[0])
+
+        lo, hi = float(ps[min(i + 1, ps.size - 1)]), float(ps[max(i - 1, 0)])  # ps decreases with i
+        if lo < hi and slope(lo) * slope(hi) < 0:
+            root = brentq(slope, lo, hi, xtol=1e-16, rtol=1e-15)
+            if self.gamma(root)[0] >= c:
+                p = float(root)
+        alpha = c / float(self.gamma(p)[0])
+        eu = float(self.expected_utility(p)[0])
+        return NumericOptimum(
+            c=c, alpha=alpha, p=p, expected_utility=eu, platform=(1 - alpha) * eu, regime=1 if p <= 1e-12 else 2
+        )
 
     def symmetric_equilibria(self, alpha: float, c: float, grid: int = 257) -> list[float]:
         """Symmetric equilibria at ``(alpha, c)`` by root finding (plus the pure ends)."""
@@ -258,6 +320,25 @@ class BinaryGame:
             if stable:
                 out.append(k)
         return out
+
+
+def _binomial_expectation(values: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``E[values[k]]`` for ``k ~ Bin(len(values) - 1, q)``, summed over +-12 standard deviations."""
+    d = values.size - 1
+    if d <= 4096:  # small N: one vectorized pmf matrix
+        return binom.pmf(np.arange(d + 1)[None, :], d, q[:, None]) @ values
+    out = np.empty(q.size)
+    for j, qq in enumerate(q):
+        spread = 12 * np.sqrt(d * qq * (1 - qq)) + 12
+        lo, hi = max(0, int(d * qq - spread)), min(d, int(np.ceil(d * qq + spread)))
+        k = np.arange(lo, hi + 1)
+        out[j] = binom.pmf(k, d, qq) @ values[lo : hi + 1]
+    return out
+
+
+def v_class(v: Callable[[np.ndarray], np.ndarray], size: int) -> Callable[[np.ndarray], np.ndarray]:
+    """The one-class game of ``size`` sharers: ``m -> v(m)`` (``v`` counts sharers)."""
+    return lambda m: v(np.asarray(m, dtype=float))
 
 
 def _binomial_expectation_slope(values: np.ndarray, p: float) -> float:

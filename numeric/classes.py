@@ -7,9 +7,10 @@ filled by one vectorized call of the class utility on every count vector (rows o
 
 The weights ``prod_s binom(K'_s, m_s) / binom(N', |m|)`` are ratios of huge integers for
 counts of a few hundred (``binom(600, 300) ~ 1e179``), so they are formed in log space:
-``log binom(K, j)`` is ``math.log`` of the exact integer ``math.comb(K, j)`` (correctly
-rounded, no ``lgamma`` cancellation), and only the final weight, which lies in ``[0, 1]``,
-is exponentiated. No overflow for any size that fits in memory.
+``log binom(K, j)`` is ``math.log`` of the exact integer ``math.comb(K, j)`` for ``K <= 1000``
+(correctly rounded) and a cumulative sum of ``log((K - i + 1) / i)`` beyond (``O(K)``,
+absolute error about ``1e-13``); only the final weight, which lies in ``[0, 1]``, is
+exponentiated. No overflow for any size that fits in memory.
 
 Examples
 --------
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from math import comb, log
+from math import comb, log, prod
 
 import numpy as np
 
@@ -44,12 +45,16 @@ __all__ = [
 ClassFloatUtility = Callable[[np.ndarray], np.ndarray]
 
 #: Largest number of count vectors ``prod (K_t + 1)`` (the game is held in memory).
-MAX_GRID = 1 << 22
+MAX_GRID = 1 << 25
 
 
 @cache
 def _log_binomials(k: int) -> np.ndarray:
-    values = np.array([log(comb(k, j)) for j in range(k + 1)])
+    if k <= 1000:  # exact integers, correctly rounded logs
+        values = np.array([log(comb(k, j)) for j in range(k + 1)])
+    else:  # log binom(k, j) = sum_{i <= j} log((k - i + 1) / i): O(k), error ~ 1e-13 absolute
+        i = np.arange(1, k + 1, dtype=float)
+        values = np.concatenate([[0.0], np.cumsum(np.log(k - i + 1) - np.log(i))])
     values.setflags(write=False)
     return values
 
@@ -92,11 +97,12 @@ def class_game(v: ClassFloatUtility, counts: Sequence[int]) -> np.ndarray:
     [[0.0, 0.0, 0.0], [0.0, 1.0, 2.0]]
     """
     k = _counts(counts)
-    grid = count_grid(k)
-    out = np.empty(grid.shape[0])
+    shape = tuple(x + 1 for x in k)
+    size = prod(shape)
+    out = np.empty(size)
     block = 1 << 16
-    for start in range(0, grid.shape[0], block):
-        rows = grid[start : start + block]
+    for start in range(0, size, block):
+        rows = np.stack(np.unravel_index(np.arange(start, min(size, start + block)), shape), axis=1)
         values = np.asarray(v(rows), dtype=float)
         if values.shape != (rows.shape[0],):
             raise ValueError(

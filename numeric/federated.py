@@ -295,13 +295,16 @@ def utility_function(
 
 
 def class_utility(
-    n: ArrayLike, level: ArrayLike, a: ArrayLike | None, counts: ArrayLike, *, s2: float, r2: float
+    n: ArrayLike, level: ArrayLike, a: ArrayLike | None, counts: ArrayLike, *, s2: float, r2: float, strict: bool = True
 ) -> Callable[[np.ndarray], np.ndarray]:
     """The class game ``v(m)`` of eq. 15, vectorized over count vectors (Proposition 5).
 
     Class ``t`` has ``counts[t]`` users with ``n[t]`` samples, level ``level[t]`` and
     importance ``a[t]``; ``v(m)`` is ``U`` when ``m_t`` members of each class keep their level
     and everyone else is at level 0 (still in the sum of eq. 15).
+
+    With ``strict=False`` real (non-integer) counts are accepted: the formulas of Proposition 5
+    extend to them, as the multilinear estimator of :mod:`numeric.multilinear` needs.
 
     Returns
     -------
@@ -328,7 +331,7 @@ def class_utility(
         grid = np.atleast_2d(np.asarray(m))
         if grid.ndim != 2 or grid.shape[1] != n_classes:
             raise ValueError(f"count vectors must have shape (G, {n_classes}), got {grid.shape}")
-        if not np.all(grid == np.round(grid)) or np.any(grid < 0) or np.any(grid > k):
+        if (strict and not np.all(grid == np.round(grid))) or np.any(grid < 0) or np.any(grid > k):
             raise ValueError(f"count vectors must be integers with 0 <= m_t <= K_t = {k.tolist()}")
         grid = grid.astype(float)
         inside = np.where(lv == 0, 0.0, grid)

@@ -210,27 +210,40 @@ def optimum_grid(
     *,
     pessimistic: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    n_jobs: int = 1,
+    backend: str = "loky",
 ) -> dict[str, np.ndarray]:
     """The exact kernel (in floats) over a ``(c1, c2)`` grid: arrays indexed ``[i2, i1]``.
 
     Returns ``alpha``, ``platform``, ``payment1``, ``payment2``, ``s1``, ``s2`` and ``region``
-    (0 nobody shares, 1 only group 1, 2 only group 2, 3 both, 4 mixed/other).
+    (0 nobody shares, 1 only group 1, 2 only group 2, 3 both, 4 mixed/other). Rows run in
+    parallel through :func:`proofs_check.parallel.sweep` when ``n_jobs > 1``.
     """
-    shape = (len(c2s), len(c1s))
-    out = {k: np.zeros(shape) for k in ("alpha", "platform", "payment1", "payment2", "s1", "s2", "region")}
-    total = shape[0] * shape[1]
-    done = 0
-    for i2, c2 in enumerate(c2s):
-        for i1, c1 in enumerate(c1s):
-            opt = TwoGroupGame.dp(float(c1), float(c2), utility=utility, field=FLOAT).solve(pessimistic=pessimistic)
-            s1, s2 = float(opt.shares[0]), float(opt.shares[1])
-            out["alpha"][i2, i1] = float(opt.alpha)
-            out["platform"][i2, i1] = float(opt.platform)
-            out["payment1"][i2, i1], out["payment2"][i2, i1] = float(opt.payments[0]), float(opt.payments[1])
-            out["s1"][i2, i1], out["s2"][i2, i1] = s1, s2
-            pure = {(0.0, 0.0): 0, (1.0, 0.0): 1, (0.0, 1.0): 2, (1.0, 1.0): 3}
-            out["region"][i2, i1] = 0 if opt.platform <= 0 else pure.get((round(s1, 12), round(s2, 12)), 4)
-            done += 1
-            if progress and (done % len(c1s) == 0 or done == total):
-                progress(done, total)
+    from proofs_check.parallel import sweep
+
+    table = tuple(tuple(float(x) for x in row) for row in utility)
+    rows = sweep(
+        _grid_row,
+        [(float(c2), tuple(float(c) for c in c1s), table, pessimistic) for c2 in c2s],
+        n_jobs=n_jobs,
+        backend=backend,
+        progress=(lambda done, total: progress(done * len(c1s), total * len(c1s))) if progress else None,
+    )
+    return {k: np.array([row[k] for row in rows]) for k in rows[0]}
+
+
+def _grid_row(args: tuple[float, tuple[float, ...], tuple[tuple[float, ...], ...], bool]) -> dict[str, list[float]]:
+    c2, c1s, utility, pessimistic = args
+    out: dict[str, list[float]] = {k: [] for k in ("alpha", "platform", "payment1", "payment2", "s1", "s2", "region")}
+    pure = {(0.0, 0.0): 0, (1.0, 0.0): 1, (0.0, 1.0): 2, (1.0, 1.0): 3}
+    for c1 in c1s:
+        opt = TwoGroupGame.dp(c1, c2, utility=utility, field=FLOAT).solve(pessimistic=pessimistic)
+        s1, s2 = float(opt.shares[0]), float(opt.shares[1])
+        out["alpha"].append(float(opt.alpha))
+        out["platform"].append(float(opt.platform))
+        out["payment1"].append(float(opt.payments[0]))
+        out["payment2"].append(float(opt.payments[1]))
+        out["s1"].append(s1)
+        out["s2"].append(s2)
+        out["region"].append(0 if opt.platform <= 0 else pure.get((round(s1, 12), round(s2, 12)), 4))
     return out

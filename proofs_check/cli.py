@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--eps", default="oo", help="Fig. 8: the less private level eps' (default oo)")
     figures.add_argument("--grid", type=int, default=201, help="Fig. 9: grid points per axis (default 201)")
     figures.add_argument("--pessimistic", action="store_true", help="Fig. 9: pessimistic equilibrium selection")
+    figures.add_argument("--jobs", type=int, default=1, help="parallel workers for grids (joblib)")
+    figures.add_argument(
+        "--backend",
+        choices=("loky", "threading", "dask"),
+        default="loky",
+        help="joblib backend (dask needs the [dask] extra)",
+    )
     figures.add_argument("--quiet", action="store_true", help="no progress bar")
 
     two = sub.add_parser("two-group", help="Section 5.2: two groups, equilibria and the platform's optimum (eq. 25-26)")
@@ -113,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     values.add_argument("scenario", help="a TOML scenario file or a built-in name (see `scenarios`)")
     values.add_argument("--summary", action="store_true", help="one row per class instead of per user")
     values.add_argument("--exact", action="store_true", help="exact arithmetic (small populations)")
+    values.add_argument(
+        "--method",
+        choices=("auto", "exact", "class-sum", "multilinear", "sampling"),
+        default="auto",
+        help="auto: class sums while the count grid fits, else an estimator (see the README)",
+    )
+    values.add_argument("--seed", type=int, default=0, help="seed of the sampling estimator")
+    values.add_argument("--quiet", action="store_true", help="no progress bar")
     values.add_argument("--json", action="store_true")
 
     design = sub.add_parser("design", help="Section 4.2: the platform's exact alpha* for a scenario (eq. 19)")
@@ -304,6 +319,8 @@ def _regimes(args: argparse.Namespace) -> int:
     if args.users < 2:
         raise ValueError(f"--users must be >= 2 (Section 5 has N >= 2 users), got {args.users}")
     eps = parse_exact(args.eps, name="--eps")
+    if args.users > LARGE_SECTION5:
+        return _regimes_large(args, eps)
     game = BinaryGame.dp(args.users, eps)
     monotone, diminishing = game.assumptions()
     doc: dict[str, Any] = {
@@ -375,6 +392,82 @@ def _regimes(args: argparse.Namespace) -> int:
     return 0
 
 
+LARGE_SECTION5 = 8  # beyond: exact constants from closed forms, the optimum by the numeric solver
+
+
+def _regimes_large(args: argparse.Namespace, eps: Any) -> int:
+    """Section 5 for large N: U_N(k) in closed form, constants exact, optimum numeric (welfare)."""
+    import numpy as np
+
+    from analytic.binary_game import regime_legend
+    from analytic.dp_mean import utility_of_sharers
+    from analytic.exact import parse_exact
+    from numeric.binary_game import BinaryGame as FloatGame
+
+    n = args.users
+    if eps.is_number and not (eps is sympy_oo() or (eps.is_extended_real and eps > 0)):
+        raise ValueError(f"eps' must be > 0 or oo, got {args.eps!r}")
+    k, u_of_k = utility_of_sharers(n, eps)
+    u = [u_of_k.subs(k, j) for j in (1, n - 1, n)]
+    gamma_min, gamma_max, c_th = u[2] / n, u[0], u[2] - u[1]
+    game = FloatGame.large(n, to_float(eps))
+    diffs = np.diff(game.utilities)
+    monotone, diminishing = bool(np.all(diffs > 0)), bool(np.all(np.diff(diffs) < 0))
+    doc: dict[str, Any] = {
+        "users": n,
+        "eps": format_exact(eps),
+        "gamma": f"E[U(k+1)/(k+1)] for k ~ Bin({n - 1}, 1 - p), U(k) = {u_of_k}",
+        "gamma_min": format_exact(gamma_min),
+        "gamma_max": format_exact(gamma_max),
+        "c_th": format_exact(c_th),
+        "assumptions": {"monotone": monotone, "diminishing_returns": diminishing},
+        "legend": regime_legend(),
+        "method": "closed-form constants (valid under Assumptions 1-2); optimum by the numeric welfare solver",
+        "alpha_star": f"Piecewise(({n}*c/({format_exact(u[2])}), c <= {format_exact(c_th)}), "
+        f"(c/gamma(p_star(c)), c < {format_exact(gamma_max)}), (0, True))"
+        if diminishing
+        else None,
+        "p_star_equation": f"p* solves E[U(k+1) - U(k)] = c for k ~ Bin({n - 1}, 1 - p)",
+    }
+    if args.c is not None:
+        cost = parse_exact(args.c, name="--c")
+        if not cost.is_number or cost < 0:
+            raise ValueError(f"c must be a finite number >= 0, got {args.c!r}")
+        opt = game.optimum_by_welfare(to_float(cost))
+        exact_alpha = cost / gamma_min if (opt.regime == 1 and diminishing) else None
+        doc["at"] = {
+            "c": to_float(cost),
+            "c_exact": format_exact(cost),
+            "regime": opt.regime,
+            "alpha": opt.alpha,
+            "alpha_exact": None if exact_alpha is None else format_exact(exact_alpha),
+            "p": opt.p,
+            "platform": opt.platform,
+            "expected_utility": opt.expected_utility,
+            "payment_per_user": opt.alpha * opt.expected_utility / n,
+        }
+    if args.json:
+        print(json.dumps(doc))
+        return 0
+    print(f"N = {n} users, levels {{0, {doc['eps']}}} ({doc['method']})")
+    print(f"U(k) = {u_of_k}; gamma_min = {doc['gamma_min']}, gamma_max = {doc['gamma_max']}, c_th = {doc['c_th']}")
+    if "at" in doc:
+        at = doc["at"]
+        print(
+            f"at c = {at['c_exact']}: regime {at['regime']}, alpha* = {at['alpha']:.12g}, p* = {at['p']:.12g}, "
+            f"platform share = {at['platform']:.12g}, E[U] = {at['expected_utility']:.12g}"
+        )
+    print(f"({doc['legend']})")
+    return 0
+
+
+def sympy_oo() -> Any:
+    """SymPy's infinity (the fully shared level)."""
+    import sympy
+
+    return sympy.oo
+
+
 def _figures(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
@@ -392,7 +485,7 @@ def _figures(args: argparse.Namespace) -> int:
         raise ValueError(f"--grid must be >= 3, got {args.grid}")
     options = {
         "fig8": {"n_users": args.users, "eps": eps},
-        "fig9": {"grid": args.grid, "pessimistic": args.pessimistic},
+        "fig9": {"grid": args.grid, "pessimistic": args.pessimistic, "n_jobs": args.jobs, "backend": args.backend},
     }
     with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
         for name in names:
@@ -477,17 +570,27 @@ def _two_group(args: argparse.Namespace) -> int:
 
 
 def _values(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
     from proofs_check.scenarios import load
     from proofs_check.values import compute_values
 
     scenario = load(args.scenario)
-    res = compute_values(scenario, exact=args.exact)
+    with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
+        task = bar.add_task("fair values (integrand evaluations)", total=None)
+        res = compute_values(
+            scenario,
+            exact=args.exact,
+            method=args.method,
+            seed=args.seed,
+            progress=lambda k: bar.update(task, completed=k),
+        )
 
     def row(r: Any, with_count: bool) -> dict[str, Any]:
         out = {"n": r.spec.n, "rho": format_exact(r.spec.rho), "a": to_float(r.spec.a)}
         if with_count:
             out["count"] = r.spec.count
-        out.update({"emse": r.emse, "value": r.value})
+        out.update({"emse": r.emse, "value": r.value, "value_error": r.error})
         if r.value_exact is not None:
             out["value_exact"] = r.value_exact
         return out
@@ -503,6 +606,10 @@ def _values(args: argparse.Namespace) -> int:
         if scenario.fairness.kind == "platform"
         else "(1 - alpha) U, kept by the platform",
         "method": res.method,
+        "error_kind": "value_error: 0 for exact sums; estimated absolute error (multilinear) "
+        "or standard error (sampling)",
+        "platform_error": res.platform_error,
+        "n_users": scenario.n_users,
         "efficiency_gap": res.efficiency_gap,
         "classes": [row(r, True) for r in res.classes],
     }
@@ -519,9 +626,9 @@ def _values(args: argparse.Namespace) -> int:
         + (f", alpha = {format_exact(scenario.fairness.alpha)}" if doc["fairness"] == "users" else "")
     )
     grid = RichTable(title=f"Fair values ({res.method})")
-    for name in ("#", "n", "rho", "a", "count", "EMSE", "value", "value - U/N"):
+    for name in ("#", "n", "rho", "a", "count", "EMSE", "value", "+- error", "value - U/N"):
         grid.add_column(name, justify="right")
-    rows = res.classes if args.summary else res.users
+    rows = res.classes if args.summary or scenario.n_users > 200 else res.users
     mean = res.total_utility / scenario.n_users
     for k, r in enumerate(rows, start=1):
         grid.add_row(
@@ -531,7 +638,8 @@ def _values(args: argparse.Namespace) -> int:
             format_exact(r.spec.a),
             str(r.spec.count),
             "-" if r.emse is None else f"{r.emse:.6g}",
-            f"{r.value:.6g}",
+            f"{r.value:.10g}",
+            f"{r.error:.1e}",
             f"{r.value - mean:+.4g}",
         )
     _console().print(grid)

@@ -148,7 +148,13 @@ def fig8(
 
 
 def fig9(
-    out_dir: Path, *, grid: int = 201, pessimistic: bool = False, progress: Callable[[int, int], None] | None = None
+    out_dir: Path,
+    *,
+    grid: int = 201,
+    pessimistic: bool = False,
+    n_jobs: int = 1,
+    backend: str = "loky",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Fig. 9: payment to group 2 (left) and the platform's share (right) over ``(c1, c2)``.
 
@@ -166,7 +172,7 @@ def fig9(
     if grid < 3:
         raise ValueError(f"the Fig. 9 grid needs at least 3 points per axis, got {grid}")
     costs = np.linspace(0.0, 1.0, grid)
-    out = optimum_grid(costs, costs, pessimistic=pessimistic, progress=progress)
+    out = optimum_grid(costs, costs, pessimistic=pessimistic, progress=progress, n_jobs=n_jobs, backend=backend)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.8), sharey=True)
     extent = (0, 1, 0, 1)
     for ax, key, title in (

@@ -1,9 +1,23 @@
-"""Fair values of a scenario's population (Theorems 1-2), class-compressed.
+"""Fair values of a scenario's population (Theorems 1-2), class-compressed, at any size.
 
 Users identical in ``(n, rho, a)`` are exchangeable, so the Shapley sums run over count
-vectors of classes (:mod:`numeric.classes`, or :mod:`analytic.classes` with ``exact=True``)
-instead of ``2^N`` subsets. The class utility is the model's (:func:`numeric.federated.class_utility`,
-:func:`numeric.dp_mean.class_utility`).
+vectors of classes instead of ``2^N`` subsets; users at the level that shares nothing are null
+players (value 0, and leaving them out changes nobody else's value), so only the *active*
+classes enter the count vectors. The method is chosen by a documented rule:
+
+* ``exact`` (:mod:`analytic.classes`, SymPy): on request, small populations;
+* ``class-sum`` (:mod:`numeric.classes`, floats): while the count grid over active classes has
+  at most :data:`numeric.classes.MAX_GRID` points (``N = 10^4`` in three classes with one at
+  level 0 fits);
+* ``multilinear`` (:mod:`numeric.multilinear`): beyond, when every active class has at least
+  :data:`LARGE_CLASS` members, the multilinear extension with adaptive quadrature in ``t`` and
+  exact or expanded expectations over the class counts (deterministic; error estimate);
+* ``sampling`` (:mod:`numeric.sampling`): otherwise, stratified Monte Carlo over the same
+  integral (seeded; the error bar is a standard error).
+
+Every estimate carries an error bar and is projected to be exactly efficient.
+
+Efficiency (values sum to ``U``, or ``alpha U``) is checked on every result.
 
 Examples
 --------
@@ -15,7 +29,9 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -27,9 +43,16 @@ from analytic.exact import format_exact, to_float
 from numeric import classes as float_classes
 from numeric import dp_mean as float_dp
 from numeric import federated as float_fl
+from numeric.multilinear import multilinear_values
+from numeric.sampling import stratified_values
 from proofs_check.scenarios import Scenario, UserSpec
 
-__all__ = ["ClassResult", "ScenarioValues", "compute_values"]
+__all__ = ["LARGE_CLASS", "METHODS", "ClassResult", "ScenarioValues", "compute_values"]
+
+#: Methods of :func:`compute_values` ("auto" applies the rule of the module docstring).
+METHODS = ("auto", "exact", "class-sum", "multilinear", "sampling")
+#: Smallest active class for the deterministic multilinear estimator (below: sampling).
+LARGE_CLASS = 2000
 
 
 @dataclass(frozen=True)
@@ -40,6 +63,7 @@ class ClassResult:
     emse: float | None
     value: float
     value_exact: str | None = None
+    error: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -54,8 +78,8 @@ class ScenarioValues:
         Theorem 1: the platform's value ``phi_p``; Theorem 2: what it keeps, ``(1 - alpha) U``.
     classes
         Per class (merged counts, first-appearance order).
-    users
-        Per user in input order, counts expanded.
+    user_class
+        The class of each user (input order, counts expanded); :attr:`users` expands the rows.
     efficiency_gap
         ``|sum of values - target|`` with target ``U`` (Theorem 1, platform included) or
         ``alpha U`` (Theorem 2): checked on every result.
@@ -65,14 +89,37 @@ class ScenarioValues:
     total_utility: float
     platform: float
     classes: tuple[ClassResult, ...]
-    users: tuple[ClassResult, ...]
+    user_class: tuple[int, ...]
     efficiency_gap: float
     method: str
     total_exact: str | None = None
     platform_exact: str | None = None
+    platform_error: float = 0.0
+
+    @property
+    def users(self) -> tuple[ClassResult, ...]:
+        """One row per user in input order (counts expanded)."""
+        rows = []
+        for u in self.scenario.users:
+            single = UserSpec(n=u.n, rho=u.rho, a=u.a, cost=u.cost, count=1)
+            rows.append(single)
+        out = []
+        k = 0
+        for u, single in zip(self.scenario.users, rows, strict=True):
+            for _ in range(u.count):
+                out.append(replace(self.classes[self.user_class[k]], spec=single))
+                k += 1
+        return tuple(out)
 
 
-def compute_values(scenario: Scenario, *, exact: bool = False) -> ScenarioValues:
+def compute_values(
+    scenario: Scenario,
+    *,
+    exact: bool = False,
+    method: str = "auto",
+    progress: Callable[[int], None] | None = None,
+    seed: int = 0,
+) -> ScenarioValues:
     """Fair values of every class and user of ``scenario``.
 
     Parameters
@@ -80,49 +127,112 @@ def compute_values(scenario: Scenario, *, exact: bool = False) -> ScenarioValues
     scenario
         A parsed scenario; every user needs a ``rho``.
     exact
-        Use exact arithmetic (SymPy; small populations) instead of floats.
+        Use exact arithmetic (SymPy; small populations); same as ``method="exact"``.
+    method
+        ``"auto"`` (the rule in the module docstring), ``"exact"``, ``"class-sum"``,
+        ``"multilinear"`` or ``"sampling"``.
+    progress
+        Callback for long computations (the multilinear estimator's evaluations).
+    seed
+        Seed of the stratified sampler (``sampling`` method).
 
     Raises
     ------
     ValueError
-        If a user has no ``rho``, or the efficiency check fails (never expected).
+        If a user has no ``rho``, the method is unknown, or ``class-sum`` is asked beyond its
+        limit.
+    ArithmeticError
+        If efficiency fails beyond the error estimates (never expected).
     """
     missing = [k for k, u in enumerate(scenario.users) if u.rho is None]
     if missing:
         raise ValueError(f"users[{missing[0]}].rho is missing: fair values need every user's privacy level")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    if exact:
+        method = "exact"
     merged = scenario.classes()
     specs = [spec for spec, _ in merged]
     counts = tuple(spec.count for spec in specs)
     theorem1 = scenario.fairness.kind == "platform"
     alpha = scenario.fairness.alpha
-    if exact:
-        v = _exact_class_utility(scenario, specs, counts)
-        fv = (
-            exact_classes.class_platform_values(v, counts)
-            if theorem1
-            else exact_classes.class_user_values(v, counts, alpha)
-        )
-        values = [to_float(x) for x in fv.classes]
-        exact_values: list[str | None] = [format_exact(x) for x in fv.classes]
-        total = to_float(fv.utility)
-        platform = to_float(fv.platform) if theorem1 else to_float((1 - alpha) * fv.utility)
-        total_exact = format_exact(fv.utility)
-        platform_exact = format_exact(fv.platform if theorem1 else (1 - alpha) * fv.utility)
-        method = "exact class-compressed Shapley sums (SymPy)"
+    active = [t for t, spec in enumerate(specs) if spec.rho != 0]
+    grid = prod(counts[t] + 1 for t in active) if active else 1
+    if method == "auto":
+        if grid <= float_classes.MAX_GRID:
+            method = "class-sum"
+        else:
+            method = "multilinear" if min(counts[t] for t in active) >= LARGE_CLASS else "sampling"
+    errors = [0.0] * len(specs)
+    values = [0.0] * len(specs)
+    exact_values: list[str | None] = [None] * len(specs)
+    total_exact = platform_exact = None
+    platform_error = 0.0
+    if method == "exact":
+        v_full = _exact_class_utility(scenario, specs, counts)
+        v = _embed_exact(v_full, active, len(specs))
+        sub = tuple(counts[t] for t in active) or (1,)
+        if not active:
+            fv_total = v_full(tuple(0 for _ in specs))
+            total, platform = to_float(fv_total), to_float(fv_total if theorem1 else (1 - alpha) * fv_total)
+            total_exact = format_exact(fv_total)
+            platform_exact = format_exact(fv_total if theorem1 else (1 - alpha) * fv_total)
+            exact_values = [format_exact(sympy_zero()) for _ in specs]
+        else:
+            fv = (
+                exact_classes.class_platform_values(v, sub)
+                if theorem1
+                else exact_classes.class_user_values(v, sub, alpha)
+            )
+            for t, x in zip(active, fv.classes, strict=True):
+                values[t], exact_values[t] = to_float(x), format_exact(x)
+            exact_values = [x if x is not None else "0" for x in exact_values]
+            total = to_float(fv.utility)
+            platform = to_float(fv.platform) if theorem1 else to_float((1 - alpha) * fv.utility)
+            total_exact = format_exact(fv.utility)
+            platform_exact = format_exact(fv.platform if theorem1 else (1 - alpha) * fv.utility)
+        label = "exact class-compressed Shapley sums (SymPy)"
     else:
-        v = _float_class_utility(scenario, specs, counts)
+        v_full = _float_class_utility(scenario, specs, counts, strict=method != "multilinear")
+        v = _embed_float(v_full, active, len(specs))
+        sub = tuple(counts[t] for t in active)
         a = to_float(alpha)
-        fv = (
-            float_classes.class_platform_values(v, counts)
-            if theorem1
-            else float_classes.class_user_values(v, counts, a)
-        )
-        values = [float(x) for x in fv.classes]
-        exact_values = [None] * len(values)
-        total = float(fv.utility)
-        platform = float(fv.platform) if theorem1 else (1 - a) * total
-        total_exact = platform_exact = None
-        method = "class-compressed Shapley sums (floats)"
+        if not active:
+            total = float(v_full(np.zeros((1, len(specs))))[0])
+            platform = total if theorem1 else (1 - a) * total
+            label = "no user shares: every value is 0"
+        elif method == "class-sum":
+            fv = float_classes.class_platform_values(v, sub) if theorem1 else float_classes.class_user_values(v, sub, a)
+            for t, x in zip(active, fv.classes, strict=True):
+                values[t] = float(x)
+            total = float(fv.utility)
+            platform = float(fv.platform) if theorem1 else (1 - a) * total
+            label = "class-compressed Shapley sums (floats)"
+        else:
+            if method == "multilinear":
+                est = multilinear_values(v, sub, theorem=1 if theorem1 else 2, alpha=a, progress=progress)
+            else:
+                est = stratified_values(v, sub, theorem=1 if theorem1 else 2, alpha=a, seed=seed)
+            for t, x, e in zip(active, est.classes, est.errors, strict=True):
+                values[t], errors[t] = x, e
+            total = est.utility
+            platform = float(est.platform) if theorem1 else (1 - a) * total
+            platform_error = float(est.platform_error or 0.0)
+            budget = sum(counts[t] * errors[t] for t in active) + platform_error
+            if est.efficiency_gap > 10 * budget + 1e-9 * max(1.0, abs(total)):
+                raise ArithmeticError(
+                    f"the estimates' efficiency gap {est.efficiency_gap:.3g} exceeds their error estimates "
+                    f"({budget:.3g})"
+                )
+            kind = (
+                "multilinear extension + adaptive quadrature (error: estimate)"
+                if method == "multilinear"
+                else f"stratified Monte Carlo, seed {seed} (error: standard error)"
+            )
+            label = (
+                f"{kind}; {est.evaluations} utility evaluations; raw efficiency gap {est.efficiency_gap:.2e}, "
+                "projected to exact efficiency"
+            )
     emse = _class_emse(scenario, specs, counts)
     paid = sum(k * x for k, x in zip(counts, values, strict=True)) + (platform if theorem1 else 0.0)
     target = total if theorem1 else to_float(alpha) * total
@@ -130,37 +240,59 @@ def compute_values(scenario: Scenario, *, exact: bool = False) -> ScenarioValues
     if gap > 1e-8 * max(1.0, abs(target)):
         raise ArithmeticError(f"efficiency fails: values sum to {paid}, expected {target}")
     class_rows = tuple(
-        ClassResult(spec=spec, emse=e, value=x, value_exact=xe)
-        for spec, e, x, xe in zip(specs, emse, values, exact_values, strict=True)
+        ClassResult(spec=spec, emse=e, value=x, value_exact=xe, error=err)
+        for spec, e, x, xe, err in zip(specs, emse, values, exact_values, errors, strict=True)
     )
     where = {}
     for t, (_, indices) in enumerate(merged):
         for k in indices:
             where[k] = t
-    user_rows = tuple(
-        ClassResult(
-            spec=sub,
-            emse=class_rows[where[k]].emse,
-            value=class_rows[where[k]].value,
-            value_exact=class_rows[where[k]].value_exact,
-        )
-        for k, u in enumerate(scenario.users)
-        for sub in [UserSpec(n=u.n, rho=u.rho, a=u.a, cost=u.cost, count=1)] * u.count
-    )
+    user_class = tuple(where[k] for k, u in enumerate(scenario.users) for _ in range(u.count))
     return ScenarioValues(
         scenario=scenario,
         total_utility=total,
         platform=platform,
         classes=class_rows,
-        users=user_rows,
+        user_class=user_class,
         efficiency_gap=gap,
-        method=method,
+        method=label,
         total_exact=total_exact,
         platform_exact=platform_exact,
+        platform_error=platform_error,
     )
 
 
-def _float_class_utility(scenario: Scenario, specs: list[UserSpec], counts: tuple[int, ...]) -> Any:
+def sympy_zero() -> Any:
+    """Exact zero (null users' value)."""
+    import sympy
+
+    return sympy.Integer(0)
+
+
+def _embed_exact(v_full: Any, active: list[int], n_classes: int) -> Any:
+    def v(m: Sequence[int]) -> Any:
+        full = [0] * n_classes
+        for t, x in zip(active, m, strict=True):
+            full[t] = int(x)
+        return v_full(tuple(full))
+
+    return v
+
+
+def _embed_float(v_full: Any, active: list[int], n_classes: int) -> Any:
+    def v(m: np.ndarray) -> np.ndarray:
+        grid = np.atleast_2d(np.asarray(m, dtype=float))
+        full = np.zeros((grid.shape[0], n_classes))
+        full[:, active] = grid
+        return v_full(full)
+
+    return v
+
+
+def _float_class_utility(
+    scenario: Scenario, specs: list[UserSpec], counts: tuple[int, ...], *, strict: bool = True
+) -> Any:
+    """The model's float class utility (``strict=False``: real counts, for the estimator)."""
     if scenario.model.kind == "fl-mean":
         return float_fl.class_utility(
             [s.n for s in specs],
@@ -169,6 +301,7 @@ def _float_class_utility(scenario: Scenario, specs: list[UserSpec], counts: tupl
             counts,
             s2=to_float(scenario.model.s2),
             r2=to_float(scenario.model.r2),
+            strict=strict,
         )
     _same_importance(specs)
     return float_dp.class_utility([to_float(s.rho) for s in specs], counts)

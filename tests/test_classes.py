@@ -235,7 +235,7 @@ def test_errors() -> None:
     with pytest.raises(ValueError, match="non-finite"):
         ncl.class_user_values(lambda m: np.full(m.shape[0], np.nan), (2,))
     with pytest.raises(ValueError, match="held in memory"):
-        ncl.count_grid((2048, 2048))
+        ncl.count_grid((8192, 8192))
     with pytest.raises(ValueError, match="integers >= 1"):
         ncl.class_user_values(lambda m: m[:, 0].astype(float), np.array([1.5]))
     with pytest.raises(ValueError, match="class game has shape"):
