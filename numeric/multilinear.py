@@ -43,7 +43,7 @@ import numpy as np
 from scipy.integrate import quad_vec
 from scipy.stats import binom
 
-__all__ = ["Estimate", "efficient_estimate", "multilinear_values"]
+__all__ = ["Estimate", "check_inputs", "efficient_estimate", "multilinear_values"]
 
 ClassUtility = Callable[[np.ndarray], np.ndarray]
 _EPS = np.finfo(float).eps
@@ -114,13 +114,7 @@ def multilinear_values(
     ValueError
         On bad counts, ``theorem`` or ``alpha``.
     """
-    k = np.asarray(counts, dtype=np.int64)
-    if k.ndim != 1 or k.size == 0 or np.any(k < 1):
-        raise ValueError(f"counts must be integers >= 1, got {np.ravel(counts).tolist()}")
-    if theorem not in (1, 2):
-        raise ValueError(f"theorem must be 1 or 2, got {theorem!r}")
-    if not 0 <= alpha <= 1:
-        raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}")
+    k = check_inputs(counts, theorem, alpha)
     n_classes = k.size
     total = int(k.sum())
     calls = [0]
@@ -160,6 +154,24 @@ def multilinear_values(
     platform_error = float(result[2 * n_classes + 1] + quad_err) if theorem == 1 else None
     target = full if theorem == 1 else alpha * (full - zero)
     return efficient_estimate(raw, errors, k, target, full, calls[0], platform, platform_error)
+
+
+def check_inputs(counts: Sequence[int], theorem: int, alpha: float) -> np.ndarray:
+    """Validated class sizes for the estimators (shared by :mod:`numeric.sampling`).
+
+    Raises
+    ------
+    ValueError
+        On counts that are not integers >= 1, ``theorem`` not 1 or 2, ``alpha`` outside [0, 1].
+    """
+    k = np.asarray(counts, dtype=np.int64)
+    if k.ndim != 1 or k.size == 0 or np.any(k < 1):
+        raise ValueError(f"counts must be integers >= 1, got {np.ravel(counts).tolist()}")
+    if theorem not in (1, 2):
+        raise ValueError(f"theorem must be 1 or 2, got {theorem!r}")
+    if not 0 <= alpha <= 1:
+        raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}")
+    return k
 
 
 def efficient_estimate(

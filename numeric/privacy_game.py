@@ -53,6 +53,7 @@ __all__ = [
     "PrivacyGame",
     "brute_force_equilibria",
     "certify",
+    "class_profile",
     "direct_values",
     "grid_design",
 ]
@@ -549,3 +550,22 @@ def brute_force_equilibria(
         if stable:
             out.append(profile)
     return out
+
+
+def class_profile(types: Sequence[PlayerType], profile: Sequence[int]) -> np.ndarray:
+    """The count matrix ``M[t, l]`` of an individual profile (users listed type by type).
+
+    Examples
+    --------
+    >>> class_profile([PlayerType(count=2, cost=(0, 1)), PlayerType(count=1, cost=(0, 1))], (1, 0, 1)).tolist()
+    [[1, 1], [0, 1]]
+    """
+    m = np.zeros((len(types), len(types[0].cost)), dtype=int)
+    k = 0
+    for t, ptype in enumerate(types):
+        for _ in range(ptype.count):
+            m[t, profile[k]] += 1
+            k += 1
+    if k != len(profile):
+        raise ValueError(f"the profile has {len(profile)} entries for {k} users")
+    return m

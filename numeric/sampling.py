@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from numeric.multilinear import Estimate, efficient_estimate
+from numeric.multilinear import Estimate, check_inputs, efficient_estimate
 
 __all__ = ["stratified_values"]
 
@@ -51,13 +51,7 @@ def stratified_values(
     ValueError
         On bad counts, ``theorem``, ``alpha``, ``strata`` or ``samples``.
     """
-    k = np.asarray(counts, dtype=np.int64)
-    if k.ndim != 1 or k.size == 0 or np.any(k < 1):
-        raise ValueError(f"counts must be integers >= 1, got {np.ravel(counts).tolist()}")
-    if theorem not in (1, 2):
-        raise ValueError(f"theorem must be 1 or 2, got {theorem!r}")
-    if not 0 <= alpha <= 1:
-        raise ValueError(f"alpha must lie in [0, 1], got {alpha!r}")
+    k = check_inputs(counts, theorem, alpha)
     if strata < 1 or samples < 2:
         raise ValueError(f"need strata >= 1 and samples >= 2, got {strata}, {samples}")
     rng = np.random.default_rng(seed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from numeric import federated as nfl
-from numeric.privacy_game import PlayerType, PrivacyGame, brute_force_equilibria, certify, grid_design
+from numeric.privacy_game import PlayerType, PrivacyGame, brute_force_equilibria, certify, class_profile, grid_design
 from proofs_check.design import scenario_game
 from proofs_check.registry import Check, Outcome, claim
 from proofs_check.scenarios import BUILTIN
@@ -34,16 +34,6 @@ def _expand(types: list[PlayerType]) -> tuple[np.ndarray, np.ndarray]:
     n = np.repeat([t.n for t in types], [t.count for t in types])
     costs = np.repeat(np.array([t.cost for t in types]), [t.count for t in types], axis=0)
     return n, costs
-
-
-def _class_of(types: list[PlayerType], profile: tuple[int, ...]) -> np.ndarray:
-    m = np.zeros((len(types), len(types[0].cost)), dtype=int)
-    k = 0
-    for t, ptype in enumerate(types):
-        for _ in range(ptype.count):
-            m[t, profile[k]] += 1
-            k += 1
-    return m
 
 
 @claim(
@@ -76,12 +66,12 @@ def game_potential() -> Outcome:
                 - user_values(utility, np.array(profile, float)).users[i]
             )
             dpot = (
-                game.potential[game.index_of(_class_of(types, moved))]
-                - game.potential[game.index_of(_class_of(types, profile))]
+                game.potential[game.index_of(class_profile(types, moved))]
+                - game.potential[game.index_of(class_profile(types, profile))]
             )
             worst = max(worst, abs(dphi - dpot))
         for alpha in (0.1, 0.4, 0.9):
-            brute = {game.index_of(_class_of(types, p)) for p in brute_force_equilibria(utility, costs, alpha)}
+            brute = {game.index_of(class_profile(types, p)) for p in brute_force_equilibria(utility, costs, alpha)}
             eq_agree += brute == set(game.equilibria(alpha).tolist())
             eq_total += 1
     covered = True
@@ -139,7 +129,7 @@ def eq19_exact() -> Outcome:
         n, costs = _expand(types)
         utility = nfl.utility_function(n, None, s2=s2, r2=r2)
         eqs = brute_force_equilibria(utility, costs, exact.alpha)
-        best = max(game.utility[game.index_of(_class_of(types, p))] for p in eqs)
+        best = max(game.utility[game.index_of(class_profile(types, p))] for p in eqs)
         match += abs((1 - exact.alpha) * best - exact.platform) < 1e-9
     return Outcome(
         checks=(
