@@ -260,11 +260,12 @@ class TwoGroupGame:
 
     def expected_utility(self, s1: Any, s2: Any) -> Any:
         """``E[U]`` when group ``i`` shares with probability ``s_i`` (``p_1^T U p_2``)."""
-        u = self.utility
-        return sum(
-            (u[a][b] * (s1 if a else 1 - s1) * (s2 if b else 1 - s2) for a in (0, 1) for b in (0, 1)),
-            start=self.field.convert(0),
-        )
+        return _expect(self.utility, s1, s2)
+
+    def expected_values(self, s1: Any, s2: Any) -> tuple[Any, Any]:
+        """``(E[phi_1], E[phi_2])`` (Theorem 2, ``alpha = 1``) at share probabilities ``(s1, s2)``."""
+        phi1, phi2 = self.values()
+        return _expect(phi1, s1, s2), _expect(phi2, s1, s2)
 
     def platform_value(self, alpha: Any, *, pessimistic: bool = False) -> tuple[Any, tuple[Any, Any]]:
         """``max`` (or ``min``) over the equilibria at ``alpha`` of ``(1 - alpha) E[U]``.
@@ -332,9 +333,8 @@ class TwoGroupGame:
             alpha = self.field.convert(0)
             value, (s1, s2) = self.platform_value(alpha, pessimistic=pessimistic)
             attained = True
-        phi1, phi2 = self.values()
-        pay1 = alpha * _expect(phi1, s1, s2)
-        pay2 = alpha * _expect(phi2, s1, s2)
+        e1, e2 = self.expected_values(s1, s2)
+        pay1, pay2 = alpha * e1, alpha * e2
         tidy = canonical_number if self.field is EXACT else (lambda x: x)
         return TwoGroupOptimum(
             alpha=tidy(alpha),

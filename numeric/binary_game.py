@@ -99,7 +99,7 @@ class BinaryGame:
         utilities = v(np.arange(n + 1)[:, None])
         sharer = utilities[1:] / np.arange(1, n + 1)
         for k in range(min(n, 64)):  # the class machinery itself, where it is cheap
-            sharer[k] = class_user_values(v_class(v, k + 1), (k + 1,)).classes[0]
+            sharer[k] = class_user_values(v, (k + 1,)).classes[0]
         return cls(utilities=utilities, sharer=sharer)
 
     @classmethod
@@ -334,11 +334,6 @@ def _binomial_expectation(values: np.ndarray, q: np.ndarray) -> np.ndarray:
         k = np.arange(lo, hi + 1)
         out[j] = binom.pmf(k, d, qq) @ values[lo : hi + 1]
     return out
-
-
-def v_class(v: Callable[[np.ndarray], np.ndarray], size: int) -> Callable[[np.ndarray], np.ndarray]:
-    """The one-class game of ``size`` sharers: ``m -> v(m)`` (``v`` counts sharers)."""
-    return lambda m: v(np.asarray(m, dtype=float))
 
 
 def _binomial_expectation_slope(values: np.ndarray, p: float) -> float:

@@ -29,10 +29,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
+import sympy
 from rich.console import Console
 from rich.table import Table as RichTable
 
@@ -167,6 +169,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError, OSError) as exc:
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
         return 2
+
+
+@contextmanager
+def _progress(label: str, *, quiet: bool) -> Iterator[Callable[..., None]]:
+    """A transient progress bar on stderr; yields ``advance(done, total=None)``."""
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), disable=quiet, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 def _console() -> Console:
@@ -405,7 +421,7 @@ def _regimes_large(args: argparse.Namespace, eps: Any) -> int:
     from numeric.binary_game import BinaryGame as FloatGame
 
     n = args.users
-    if eps.is_number and not (eps is sympy_oo() or (eps.is_extended_real and eps > 0)):
+    if eps.is_number and not (eps is sympy.oo or (eps.is_extended_real and eps > 0)):
         raise ValueError(f"eps' must be > 0 or oo, got {args.eps!r}")
     k, u_of_k = utility_of_sharers(n, eps)
     u = [u_of_k.subs(k, j) for j in (1, n - 1, n)]
@@ -461,16 +477,7 @@ def _regimes_large(args: argparse.Namespace, eps: Any) -> int:
     return 0
 
 
-def sympy_oo() -> Any:
-    """SymPy's infinity (the fully shared level)."""
-    import sympy
-
-    return sympy.oo
-
-
 def _figures(args: argparse.Namespace) -> int:
-    from rich.progress import Progress
-
     from analytic.exact import parse_exact
     from proofs_check.figures import FIGURES
 
@@ -487,13 +494,8 @@ def _figures(args: argparse.Namespace) -> int:
         "fig8": {"n_users": args.users, "eps": eps},
         "fig9": {"grid": args.grid, "pessimistic": args.pessimistic, "n_jobs": args.jobs, "backend": args.backend},
     }
-    with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
-        for name in names:
-            task = bar.add_task(f"{name}", total=None)
-
-            def advance(done: int, total: int, task: Any = task) -> None:
-                bar.update(task, completed=done, total=total)
-
+    for name in names:
+        with _progress(name, quiet=args.quiet) as advance:
             written = FIGURES[name](args.out, progress=advance, **options.get(name, {}))
             for path in written if isinstance(written, list) else [written]:
                 print(f"wrote {path}")
@@ -570,21 +572,12 @@ def _two_group(args: argparse.Namespace) -> int:
 
 
 def _values(args: argparse.Namespace) -> int:
-    from rich.progress import Progress
-
     from proofs_check.scenarios import load
     from proofs_check.values import compute_values
 
     scenario = load(args.scenario)
-    with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
-        task = bar.add_task("fair values (integrand evaluations)", total=None)
-        res = compute_values(
-            scenario,
-            exact=args.exact,
-            method=args.method,
-            seed=args.seed,
-            progress=lambda k: bar.update(task, completed=k),
-        )
+    with _progress("fair values (integrand evaluations)", quiet=args.quiet) as advance:
+        res = compute_values(scenario, exact=args.exact, method=args.method, seed=args.seed, progress=advance)
 
     def row(r: Any, with_count: bool) -> dict[str, Any]:
         out = {"n": r.spec.n, "rho": format_exact(r.spec.rho), "a": to_float(r.spec.a)}
@@ -651,17 +644,12 @@ def _values(args: argparse.Namespace) -> int:
 
 
 def _design(args: argparse.Namespace) -> int:
-    from rich.progress import Progress
-
     from proofs_check.design import design_scenario
     from proofs_check.scenarios import load
 
     scenario = load(args.scenario)
-    with Progress(console=Console(stderr=True), disable=args.quiet, transient=True) as bar:
-        task = bar.add_task("potential of every class profile", total=None)
-        res = design_scenario(
-            scenario, pessimistic=args.pessimistic, progress=lambda d, t: bar.update(task, completed=d, total=t)
-        )
+    with _progress("potential of every class profile", quiet=args.quiet) as advance:
+        res = design_scenario(scenario, pessimistic=args.pessimistic, progress=advance)
     r = res.result
     doc: dict[str, Any] = {
         "scenario": scenario.name,

@@ -211,7 +211,7 @@ def fig5(out_dir: Path, *, n_small: int = 10, progress: Callable[[int, int], Non
     list of Path
         ``fig5a.png`` and ``fig5b.png``.
     """
-    from proofs_check.scenarios import FIG5_REGIMES, _fig5
+    from proofs_check.scenarios import FIG5_REGIMES, fig5_scenario
     from proofs_check.values import compute_values
 
     def panel(ax: Any, scenario: Any, title: str, star: int | None) -> None:
@@ -230,7 +230,7 @@ def fig5(out_dir: Path, *, n_small: int = 10, progress: Callable[[int, int], Non
     out_dir.mkdir(parents=True, exist_ok=True)
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for k, (ax, (regime, (s2, r2))) in enumerate(zip(axes, FIG5_REGIMES.items(), strict=True)):
-        panel(ax, _fig5(regime, s2, r2, n_small=n_small), f"{regime}: s2 = {s2}, r2 = {r2}", None)
+        panel(ax, fig5_scenario(regime, s2, r2, n_small=n_small), f"{regime}: s2 = {s2}, r2 = {r2}", None)
         if progress:
             progress(k + 1, 7)
     axes[0].set_ylabel("fair value - U/N")
@@ -243,7 +243,10 @@ def fig5(out_dir: Path, *, n_small: int = 10, progress: Callable[[int, int], Non
     cases = [("100", "1", 0), ("0.1", "100", 0), ("100", "1", 6), ("0.1", "100", 6)]
     for k, (ax, (s2, r2, star)) in enumerate(zip(axes, cases, strict=True)):
         panel(
-            ax, _fig5("fig5b", s2, r2, n_small=n_small, star=star), f"s2 = {s2}, r2 = {r2}, star: user {star + 1}", star
+            ax,
+            fig5_scenario("fig5b", s2, r2, n_small=n_small, star=star),
+            f"s2 = {s2}, r2 = {r2}, star: user {star + 1}",
+            star,
         )
         if progress:
             progress(4 + k, 7)

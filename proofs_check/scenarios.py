@@ -52,6 +52,7 @@ __all__ = [
     "ModelSpec",
     "Scenario",
     "UserSpec",
+    "fig5_scenario",
     "load",
     "parse",
 ]
@@ -292,7 +293,7 @@ def _integer(value: Any, key: str, *, minimum: int) -> int:
     return value
 
 
-def _fig5(name: str, s2: str, r2: str, n_small: int = 10, star: int | None = None) -> Scenario:
+def fig5_scenario(name: str, s2: str, r2: str, n_small: int = 10, star: int | None = None) -> Scenario:
     """Fig. 5 reconstruction: 10 users, 5 at level 1, 4 at level 2, 1 at level 0.
 
     The paper gives the levels but not the data sizes beyond n = 100: here two users at each
@@ -356,11 +357,11 @@ def _fig7(name: str, s2: str, r2: str, description: str) -> Scenario:
 FIG5_REGIMES = {"heterogeneous": ("100", "1"), "intermediate": ("1", "10"), "homogeneous": ("0.1", "100")}
 
 BUILTIN: dict[str, Scenario] = {
-    **{f"fig5a-{regime}": _fig5(f"fig5a-{regime}", s2, r2) for regime, (s2, r2) in FIG5_REGIMES.items()},
-    "fig5b-1": _fig5("fig5b-1", "100", "1", star=0),
-    "fig5b-2": _fig5("fig5b-2", "0.1", "100", star=0),
-    "fig5b-3": _fig5("fig5b-3", "100", "1", star=6),
-    "fig5b-4": _fig5("fig5b-4", "0.1", "100", star=6),
+    **{f"fig5a-{regime}": fig5_scenario(f"fig5a-{regime}", s2, r2) for regime, (s2, r2) in FIG5_REGIMES.items()},
+    "fig5b-1": fig5_scenario("fig5b-1", "100", "1", star=0),
+    "fig5b-2": fig5_scenario("fig5b-2", "0.1", "100", star=0),
+    "fig5b-3": fig5_scenario("fig5b-3", "100", "1", star=6),
+    "fig5b-4": fig5_scenario("fig5b-4", "0.1", "100", star=6),
     "fig7a": _fig7(
         "fig7a", "0.1", "100", "Figs. 6-7 reconstruction, homogeneous (s2 = 0.1, r2 = 100); design scenario"
     ),

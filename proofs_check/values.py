@@ -99,17 +99,10 @@ class ScenarioValues:
     @property
     def users(self) -> tuple[ClassResult, ...]:
         """One row per user in input order (counts expanded)."""
-        rows = []
-        for u in self.scenario.users:
-            single = UserSpec(n=u.n, rho=u.rho, a=u.a, cost=u.cost, count=1)
-            rows.append(single)
-        out = []
-        k = 0
-        for u, single in zip(self.scenario.users, rows, strict=True):
-            for _ in range(u.count):
-                out.append(replace(self.classes[self.user_class[k]], spec=single))
-                k += 1
-        return tuple(out)
+        singles = [
+            UserSpec(n=u.n, rho=u.rho, a=u.a, cost=u.cost, count=1) for u in self.scenario.users for _ in range(u.count)
+        ]
+        return tuple(replace(self.classes[t], spec=spec) for t, spec in zip(self.user_class, singles, strict=True))
 
 
 def compute_values(
@@ -177,7 +170,7 @@ def compute_values(
             total, platform = to_float(fv_total), to_float(fv_total if theorem1 else (1 - alpha) * fv_total)
             total_exact = format_exact(fv_total)
             platform_exact = format_exact(fv_total if theorem1 else (1 - alpha) * fv_total)
-            exact_values = [format_exact(sympy_zero()) for _ in specs]
+            exact_values = ["0" for _ in specs]
         else:
             fv = (
                 exact_classes.class_platform_values(v, sub)
@@ -260,13 +253,6 @@ def compute_values(
         platform_exact=platform_exact,
         platform_error=platform_error,
     )
-
-
-def sympy_zero() -> Any:
-    """Exact zero (null users' value)."""
-    import sympy
-
-    return sympy.Integer(0)
 
 
 def _embed_exact(v_full: Any, active: list[int], n_classes: int) -> Any:

@@ -17,7 +17,7 @@ from analytic import federated as afl
 from analytic.exact import exact_equal, to_float
 from numeric import federated as nfl
 from proofs_check.registry import Check, Outcome, Table, claim
-from proofs_check.scenarios import FIG5_REGIMES, _fig5
+from proofs_check.scenarios import FIG5_REGIMES, fig5_scenario
 from proofs_check.values import compute_values
 
 SEED = 20240607
@@ -229,7 +229,7 @@ def eq15_assumptions() -> Outcome:
 def _fig5a_orderings(n_small: int) -> dict[str, bool]:
     vals = {}
     for regime, (s2, r2) in FIG5_REGIMES.items():
-        res = compute_values(_fig5(f"fig5a-{regime}", s2, r2, n_small=n_small))
+        res = compute_values(fig5_scenario(f"fig5a-{regime}", s2, r2, n_small=n_small))
         mean = res.total_utility / res.scenario.n_users
         vals[regime] = ({(c.spec.n, int(c.spec.rho)): c.value for c in res.classes}, mean)
     big, small = 100, n_small
@@ -277,7 +277,7 @@ def fig5a() -> Outcome:
         )
         for name in names
     ]
-    res = compute_values(_fig5("fig5a-heterogeneous", "100", "1"))
+    res = compute_values(fig5_scenario("fig5a-heterogeneous", "100", "1"))
     brute = _brute_force_check(res)
     checks.append(
         Check(
@@ -323,8 +323,8 @@ def _fig5b_statements(n_small: int) -> dict[str, bool]:
         [("heterogeneous", 0), ("homogeneous", 0), ("heterogeneous", 6), ("homogeneous", 6)], start=1
     ):
         s2, r2 = FIG5_REGIMES[regime]
-        plain = compute_values(_fig5("a", s2, r2, n_small=n_small))
-        starred = compute_values(_fig5("b", s2, r2, n_small=n_small, star=star))
+        plain = compute_values(fig5_scenario("a", s2, r2, n_small=n_small))
+        starred = compute_values(fig5_scenario("b", s2, r2, n_small=n_small, star=star))
         sets[k] = (plain, starred, star)
 
     def star_share(k: int) -> float:
@@ -368,7 +368,7 @@ def fig5b() -> Outcome:
         Check("printed", f"{name} (n_small = 10)", table[10][name], _range_text(lambda n, name=name: table[n][name]))
         for name in names
     ]
-    res = compute_values(_fig5("fig5b-1", "100", "1", star=0))
+    res = compute_values(fig5_scenario("fig5b-1", "100", "1", star=0))
     brute = _brute_force_check(res)
     checks.append(
         Check(
@@ -405,7 +405,7 @@ def fig5b() -> Outcome:
     new=True,
 )
 def fl_negative_values() -> Outcome:
-    res = compute_values(_fig5("fig5b-3", "100", "1", star=6))
+    res = compute_values(fig5_scenario("fig5b-3", "100", "1", star=6))
     others = [r.value for k, r in enumerate(res.users) if r.spec.rho == 1 and k != 6]
     small = afl.class_utility
     model = afl.FederatedModel(s2=100, r2=1)

@@ -141,12 +141,9 @@ def eq26() -> Outcome:
         (sympy.Rational(1, 2), 0, 0),
     ]:
         game = TwoGroupGame.dp(c1, c2)
-        phi1, phi2 = game.values()
         for comp in game.equilibria(alpha):
             s1, s2 = comp.corners()[0]
-            from analytic.two_group import _expect
-
-            paid = alpha * (_expect(phi1, s1, s2) + _expect(phi2, s1, s2))
+            paid = alpha * sum(game.expected_values(s1, s2))
             payments_identity &= exact_equal(paid, alpha * game.expected_utility(s1, s2))
     costs = [sympy.Rational(k, 10) for k in range(0, 7)]
     argmax_one = 0
